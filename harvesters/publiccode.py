@@ -186,6 +186,7 @@ _FORGE_HINTS = ("git", "svn", "hg.", "forge", "code.", "opencode", "sourcehut")
 
 _MISSING = object()
 _ISSUES_CAP = 500  # a hostile file must not be able to produce unbounded output
+_MAX_DEPTH = 32  # the standard itself needs 4 levels
 
 
 @dataclass
@@ -267,7 +268,15 @@ def _load_yaml(text: str) -> tuple[Any, str | None]:
     """Return (document, error message). Anchors and aliases are refused before construction."""
     try:
         documents = 0
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_DEPTH:
+                    # PyYAML's scanner is quadratic in nesting depth: stop before it matters.
+                    return None, f"The file nests lists or mappings more than {_MAX_DEPTH} levels deep."
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 # Aliases let a few bytes expand into gigabytes ("billion laughs"); the standard
                 # never needs them, so refusing them outright is the simplest safe rule.
