@@ -150,8 +150,8 @@ def address_refusal(address: str | ipaddress.IPv4Address | ipaddress.IPv6Address
         (ip.is_link_local, "link-local (includes cloud metadata)"),
         (isinstance(ip, ipaddress.IPv4Address) and ip in _CGNAT, "carrier-grade NAT"),
         (ip.is_multicast, "multicast"),
-        (ip.is_private, "private"),
         (ip.is_reserved, "reserved"),
+        (ip.is_private, "private"),
         (not ip.is_global, "non-global"),
     ]
     for failed, label in checks:

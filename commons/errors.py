@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Domain errors raised by services, and their rendering: HTML for browsers, JSON for the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class ServiceError(Exception):
+    """Base of the errors a service raises; views translate them to responses."""
+
+    status = 400
+
+    def __init__(self, message: str = "", **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.extra = extra
+
+
+class ValidationFailed(ServiceError):
+    """Bad input: ``errors`` maps each field to its messages (already translated)."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, list[str]], message: str = "") -> None:
+        super().__init__(message or "The data is not valid.")
+        self.errors = errors
+
+
+class PermissionDenied(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    """An invalid state transition or a stale version: nothing was changed."""
+
+    status = 409
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def json_error(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Response:
+    payload: dict[str, Any] = {"status": status, "message": message}
+    if errors is not None:
+        payload["errors"] = errors
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Login required",
+    403: "Access denied",
+    404: "Page not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Request too large",
+    422: "Invalid data",
+    429: "Too many requests",
+    500: "Server error",
+}
+
+
+def _title(status: int) -> str:
+    titles = {
+        400: _("Bad request"),
+        401: _("Login required"),
+        403: _("Access denied"),
+        404: _("Page not found"),
+        405: _("Method not allowed"),
+        409: _("Conflict"),
+        413: _("Request too large"),
+        422: _("Invalid data"),
+        429: _("Too many requests"),
+        500: _("Server error"),
+    }
+    return titles.get(status, TITLES.get(status, "Error"))
+
+
+def _explanation(status: int) -> str:
+    texts = {
+        400: _("The request could not be understood. If you submitted a form, reload the page and try again."),
+        401: _("You need to log in to see this page."),
+        403: _("You do not have permission to do this."),
+        404: _("The page you asked for does not exist or is not visible to you."),
+        405: _("This address does not accept that kind of request."),
+        409: _("The request conflicts with the current state of the record. Nothing was changed."),
+        413: _("The data you sent is larger than the platform accepts."),
+        422: _("Some of the data is not valid."),
+        429: _("Too many attempts. Please wait a few minutes and try again."),
+        500: _("Something went wrong on our side. The team has been told."),
+    }
+    return texts.get(status, "")
+
+
+def render_error(status: int, message: str | None = None) -> tuple[Any, int]:
+    if wants_json():
+        return json_error(status, message or _title(status)), status
+    return (
+        render_template("errors/error.html", status=status, title=_title(status), message=message or _explanation(status)),
+        status,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[Any, int]:
+        return render_error(400, _("The form has expired or was not sent from this site. Reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        if status == 401 and not wants_json():
+            from flask import redirect, url_for
+
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        return render_error(status)
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError) -> tuple[Any, int]:
+        if wants_json():
+            errors = getattr(error, "errors", None)
+            return json_error(error.status, error.message or _title(error.status), errors), error.status
+        return render_error(error.status, error.message or None)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> tuple[Any, int]:
+        app.logger.exception("unhandled error")
+        from commons.extensions import db
+
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Harvest endpoints of the JSON API."""
+
+from commons.api import bp  # noqa: F401

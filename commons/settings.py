@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Configuration classes. Values come from the environment (``COMMONS_*``) with safe defaults."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env_list(name: str, default: str) -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY: str | None = os.environ.get("COMMONS_SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("COMMONS_DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    # Cookies: Flask's defaults are not production-safe (DESIGN.md §8).
+    SESSION_COOKIE_NAME = "commons_session"
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # an oversized body answers 413
+    TRUSTED_HOSTS: list[str] | None = _env_list(
+        "COMMONS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1,[::1]"
+    ) or None
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "commons" / "translations")
+
+    COMMONS_LOGIN_MAX_FAILURES = 5
+    COMMONS_LOGIN_LOCK_MINUTES = 5
+    COMMONS_LOGIN_IP_MAX_FAILURES = 30
+    COMMONS_LOGIN_WINDOW_MINUTES = 15
+
+    COMMONS_BROKER_URL: str | None = os.environ.get("COMMONS_BROKER_URL")
+    COMMONS_HARVEST_ALLOWED_HOSTS = os.environ.get("COMMONS_HARVEST_ALLOWED_HOSTS", "")
+    COMMONS_HARVEST_USER_AGENT = os.environ.get(
+        "COMMONS_HARVEST_USER_AGENT", "commons-harvester/0.1 (+mailto:digital-commons@example.eu)"
+    )
+    COMMONS_BASE_URL = os.environ.get("COMMONS_BASE_URL", "http://127.0.0.1:5000")
+    COMMONS_CONTACT_EMAIL = os.environ.get("COMMONS_CONTACT_EMAIL", "digital-commons@example.eu")
+
+    MAIL_SERVER = os.environ.get("COMMONS_SMTP_HOST", "127.0.0.1")
+    MAIL_PORT = int(os.environ.get("COMMONS_SMTP_PORT", "25"))
+    MAIL_FROM = os.environ.get("COMMONS_MAIL_FROM", "commons@example.eu")
+    MAIL_ENABLED = os.environ.get("COMMONS_SMTP_HOST") is not None
+
+    TESTING = False
+    DEBUG = False
+
+
+class Development(Config):
+    """The default: a SQLite file under ``instance/`` and plain-HTTP cookies for localhost."""
+
+    SECRET_KEY = os.environ.get("COMMONS_SECRET_KEY") or "dev-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("COMMONS_DATABASE_URL") or (
+        "sqlite:///" + str(PROJECT_ROOT / "instance" / "commons.db")
+    )
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class Testing(Config):
+    """Used by the test suite; the database URL is injected by the fixtures."""
+
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"]
+    MAIL_ENABLED = False
+
+
+class Production(Config):
+    """Refuses to start without a secret key and an explicit database URL."""
+
+    @classmethod
+    def check(cls, config: dict[str, Any]) -> None:
+        missing = [
+            name
+            for name, key in (("COMMONS_SECRET_KEY", "SECRET_KEY"), ("COMMONS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+            if not config.get(key)
+        ]
+        if missing:
+            raise RuntimeError("Production settings need " + " and ".join(missing) + " in the environment.")
+        if len(str(config["SECRET_KEY"])) < 32:
+            raise RuntimeError("COMMONS_SECRET_KEY must be at least 32 characters long.")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": Development,
+    "testing": Testing,
+    "production": Production,
+}

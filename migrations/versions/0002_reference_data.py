@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Reference data: the EU-27 and the EU institutions, roles, and the review criteria v1.
+
+The data is written here, not imported, so that this migration never changes once released.
+
+Revision ID: 0002
+Revises: 0001
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+MEMBER_STATES = [{'code': 'AT',
+  'name': 'Austria',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'BE', 'name': 'Belgium', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'BG',
+  'name': 'Bulgaria',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'HR', 'name': 'Croatia', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'CY',
+  'name': 'Cyprus',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'CZ', 'name': 'Czechia', 'kind': 'member_state', 'currency': 'CZK', 'initiative_status': 'member'},
+ {'code': 'DK', 'name': 'Denmark', 'kind': 'member_state', 'currency': 'DKK', 'initiative_status': 'member'},
+ {'code': 'EE', 'name': 'Estonia', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'FI', 'name': 'Finland', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'FR', 'name': 'France', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'DE', 'name': 'Germany', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'GR',
+  'name': 'Greece',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'HU',
+  'name': 'Hungary',
+  'kind': 'member_state',
+  'currency': 'HUF',
+  'initiative_status': 'not_participating'},
+ {'code': 'IE',
+  'name': 'Ireland',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'IT', 'name': 'Italy', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'LV', 'name': 'Latvia', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'LT',
+  'name': 'Lithuania',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'LU',
+  'name': 'Luxembourg',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'member'},
+ {'code': 'MT', 'name': 'Malta', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'NL',
+  'name': 'Netherlands',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'PL', 'name': 'Poland', 'kind': 'member_state', 'currency': 'PLN', 'initiative_status': 'member'},
+ {'code': 'PT', 'name': 'Portugal', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'RO',
+  'name': 'Romania',
+  'kind': 'member_state',
+  'currency': 'RON',
+  'initiative_status': 'not_participating'},
+ {'code': 'SK',
+  'name': 'Slovakia',
+  'kind': 'member_state',
+  'currency': 'EUR',
+  'initiative_status': 'not_participating'},
+ {'code': 'SI', 'name': 'Slovenia', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'ES', 'name': 'Spain', 'kind': 'member_state', 'currency': 'EUR', 'initiative_status': 'member'},
+ {'code': 'SE', 'name': 'Sweden', 'kind': 'member_state', 'currency': 'SEK', 'initiative_status': 'member'},
+ {'code': 'EU',
+  'name': 'EU institutions',
+  'kind': 'eu_institutions',
+  'currency': 'EUR',
+  'initiative_status': 'member'}]
+
+ROLES = [{'name': 'admin', 'description': 'Platform administration: users, organisations, harvest sources.'},
+ {'name': 'secretariat', 'description': 'Initiative secretariat: reviews, harvest sources, reports.'},
+ {'name': 'reviewer', 'description': 'Working-group reviewer of candidate commons.'},
+ {'name': 'member_state_rep',
+  'description': 'Representative of one member state: records its contributions.'},
+ {'name': 'user', 'description': 'Public-sector developer: declares usage, nominates candidates.'}]
+
+CRITERIA_V1 = [{'version': 'v1',
+  'position': 1,
+  'code': 'G1',
+  'kind': 'gate',
+  'title': 'Open licence',
+  'description': 'Code under an OSI- or FSF-approved licence; data and content under an open licence.'},
+ {'version': 'v1',
+  'position': 2,
+  'code': 'G2',
+  'kind': 'gate',
+  'title': 'Identified owner or steward',
+  'description': 'A legal entity or community that owns or stewards the commons is identified.'},
+ {'version': 'v1',
+  'position': 3,
+  'code': 'G3',
+  'kind': 'gate',
+  'title': 'Public source and documentation',
+  'description': 'The source and its documentation are publicly available.'},
+ {'version': 'v1',
+  'position': 4,
+  'code': 'G4',
+  'kind': 'gate',
+  'title': 'No hard proprietary lock-in',
+  'description': 'It can be deployed and used without a mandatory proprietary component or service.'},
+ {'version': 'v1',
+  'position': 5,
+  'code': 'G5',
+  'kind': 'gate',
+  'title': 'Privacy and applicable law',
+  'description': 'It complies with data protection and the applicable law.'},
+ {'version': 'v1',
+  'position': 6,
+  'code': 'G6',
+  'kind': 'gate',
+  'title': 'Do no harm',
+  'description': 'It does not cause significant harm to people, society or the environment.'},
+ {'version': 'v1',
+  'position': 7,
+  'code': 'S1',
+  'kind': 'scored',
+  'title': 'Relevance to public services',
+  'description': 'How useful it is to public administrations and the services they provide (0–3).'},
+ {'version': 'v1',
+  'position': 8,
+  'code': 'S2',
+  'kind': 'scored',
+  'title': 'Adoption',
+  'description': 'Attested use by public-sector bodies (0–3).'},
+ {'version': 'v1',
+  'position': 9,
+  'code': 'S3',
+  'kind': 'scored',
+  'title': 'Sustainability risk',
+  'description': 'Bus factor, funding, maintainer load and security posture; 3 means low risk (0–3).'},
+ {'version': 'v1',
+  'position': 10,
+  'code': 'S4',
+  'kind': 'scored',
+  'title': 'Open governance',
+  'description': 'Maintainers from several organisations, a neutral home, transparent decisions (0–3).'},
+ {'version': 'v1',
+  'position': 11,
+  'code': 'S5',
+  'kind': 'scored',
+  'title': 'European dimension',
+  'description': 'Users or contributors in two or more member states (0–3).'}]
+
+
+def upgrade():
+    member_states = sa.table(
+        "member_states",
+        sa.column("code", sa.String),
+        sa.column("name", sa.String),
+        sa.column("kind", sa.String),
+        sa.column("currency", sa.String),
+        sa.column("initiative_status", sa.String),
+    )
+    roles = sa.table("roles", sa.column("name", sa.String), sa.column("description", sa.String))
+    criteria = sa.table(
+        "review_criteria",
+        sa.column("version", sa.String),
+        sa.column("code", sa.String),
+        sa.column("kind", sa.String),
+        sa.column("position", sa.Integer),
+        sa.column("title", sa.String),
+        sa.column("description", sa.Text),
+    )
+    op.bulk_insert(member_states, MEMBER_STATES)
+    op.bulk_insert(roles, ROLES)
+    op.bulk_insert(criteria, CRITERIA_V1)
+
+
+def downgrade():
+    op.execute("DELETE FROM review_criteria WHERE version = 'v1'")
+    op.execute("DELETE FROM roles")
+    op.execute("DELETE FROM member_states")
