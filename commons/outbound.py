@@ -395,7 +395,11 @@ class GuardedSession(requests.Session):
         history: list[requests.Response] = []
         for _hop in range(MAX_REDIRECTS + 1):
             origin = self._check_url(current)
-            hop_headers = {k: v for k, v in caller_headers.items() if k.lower() != "authorization"}
+            hop_headers = {
+                k: v for k, v in caller_headers.items() if k.lower() not in ("authorization", "user-agent")
+            }
+            # The contact address in the User-Agent is how a forge operator reaches us: never dropped.
+            hop_headers["User-Agent"] = self.policy.user_agent
             if origin == original_origin and "authorization" in {k.lower() for k in caller_headers}:
                 hop_headers.update({k: v for k, v in caller_headers.items() if k.lower() == "authorization"})
             token = self._token_for(current)
