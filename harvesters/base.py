@@ -356,7 +356,12 @@ class ForgeClient:
             return True
         previous = state.previous_pushed_at(record.host, record.remote_id)
         current = record.pushed_at or record.updated_at
-        return previous is None or current is None or previous != current
+        if previous is None or current is None:
+            return True
+        if previous.tzinfo is None:
+            # SQLite hands datetimes back naive; they were stored as UTC.
+            previous = previous.replace(tzinfo=UTC)
+        return previous != current
 
     def fill_publiccode(self, record: RepositoryRecord) -> ItemError | None:
         """Fetch publiccode.yml into ``record``; return an ItemError when the fetch failed."""

@@ -342,3 +342,14 @@ def test_timestamps_are_utc_aware():
         2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC
     )
     assert parse_time("2024-05-01T12:00:00Z", "x") == datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def test_naive_previous_timestamps_count_as_utc(forge, session):
+    forge.add_repo("gitea", "acme", "tool", publiccode=PC_TEXT)
+    first = run(forge, session, "gitea")
+    state = State(first)
+    state.seen = {key: value.replace(tzinfo=None) for key, value in state.seen.items()}
+    forge.reset_log()
+    second = records(run(forge, session, "gitea", state=state))
+    assert second[0].publiccode_checked is False
+    assert forge.count(path=PUBLICCODE) == 0

@@ -257,3 +257,27 @@ def test_policy_from_config_defaults_and_errors():
     assert policy.max_pages == 200 and policy.max_bytes == 5_000_000
     with pytest.raises(ValueError, match="host=token"):
         policy_from_config({"COMMONS_HARVEST_TOKENS": "no-equals-sign"})
+
+
+def test_in_process_budget_limits_concurrency_per_host():
+    import threading
+
+    from commons.outbound import InProcessHostBudget
+
+    budget = InProcessHostBudget(per_host_budget=None, per_host_concurrency=1)
+    budget.acquire("a:443")
+    budget.acquire("b:443")  # another host has its own slot
+    entered = threading.Event()
+
+    def second_request():
+        budget.acquire("a:443")
+        entered.set()
+        budget.release("a:443")
+
+    worker = threading.Thread(target=second_request)
+    worker.start()
+    assert not entered.wait(0.2)
+    budget.release("a:443")
+    assert entered.wait(2)
+    worker.join()
+    assert budget.used("a:443") == 2
