@@ -26,8 +26,14 @@ def _load_config(app: Flask, config: str | type[Config] | dict[str, Any] | None)
         app.config.update(config)
     else:
         app.config.from_object(config)
-        if config is Production or (isinstance(config, type) and issubclass(config, Production)):
-            Production.check(app.config)
+
+
+def _is_production(config: object) -> bool:
+    if config is None:
+        config = os.environ.get("COMMONS_CONFIG", "development")
+    if isinstance(config, str):
+        return config.lower() == "production"
+    return isinstance(config, type) and issubclass(config, Production)
 
 
 def create_app(config: str | type[Config] | dict[str, Any] | None = None, **overrides: Any) -> Flask:
@@ -40,7 +46,7 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None, **over
     )
     _load_config(app, config)
     app.config.update(overrides)
-    if app.config.get("ENV_NAME") == "production" or isinstance(config, type) and issubclass(config, Production):
+    if _is_production(config):
         Production.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 

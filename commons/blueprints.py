@@ -10,6 +10,7 @@ def register_blueprints(app: Flask) -> None:
     from commons.accounts.views import bp as accounts
     from commons.api import bp as api
     from commons.catalogue.views import bp as catalogue
+    from commons.contributions.exports import bp as exports
     from commons.contributions.views import bp as contributions
     from commons.extensions import csrf
     from commons.harvest.views import bp as harvest
@@ -17,7 +18,7 @@ def register_blueprints(app: Flask) -> None:
     from commons.organisations.views import bp as organisations
     from commons.reviews.views import bp as reviews
 
-    for blueprint in (main, accounts, catalogue, organisations, harvest, reviews, contributions):
+    for blueprint in (main, accounts, catalogue, organisations, harvest, reviews, contributions, exports):
         app.register_blueprint(blueprint)
     # The API authenticates writes with bearer tokens only (never the session cookie), so CSRF does not apply.
     csrf.exempt(api)

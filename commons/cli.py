@@ -56,26 +56,35 @@ def users() -> None:
 @click.option("--member-state", default=None, help="ISO code, for member_state_rep (and reviewers).")
 @click.option("--organisation", default=None, help="Organisation slug.")
 @with_appcontext
-def users_create(email: str, name: str, roles: tuple[str, ...], member_state: str | None, organisation: str | None) -> None:
+def users_create(
+    email: str, name: str, roles: tuple[str, ...], member_state: str | None, organisation: str | None
+) -> None:
     """Create an account; the password is read from stdin (first line) or prompted."""
     from commons.accounts import services
     from commons.extensions import db
 
     # Check everything but the password first, so that bad input does not wait for a prompt.
     try:
-        services.create_user(
-            email=email, name=name, password=None, roles=list(roles), member_state=member_state,
-            organisation=organisation, check_permission=False,
+        services.check_new_user(
+            email=email,
+            name=name,
+            password=None,
+            roles=list(roles),
+            member_state=member_state,
+            organisation=organisation,
         )
     except ServiceError as error:
-        db.session.rollback()
         fail_from(error)
-    db.session.rollback()
     password = read_password()
     try:
         user = services.create_user(
-            email=email, name=name, password=password, roles=list(roles), member_state=member_state,
-            organisation=organisation, check_permission=False,
+            email=email,
+            name=name,
+            password=password,
+            roles=list(roles),
+            member_state=member_state,
+            organisation=organisation,
+            check_permission=False,
         )
         db.session.commit()
     except ServiceError as error:

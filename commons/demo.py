@@ -100,7 +100,9 @@ def _commons(orgs: dict[str, Organisation]) -> list[Commons]:
             commons.name = row["name"]
         commons.summary = row["summary_en"]
         commons.descriptions = {"en": {"name": row["name"], "short": row["summary_en"]}}
-        commons.category = row["category"] if row["category"] in ("software", "data", "standard", "service") else "software"
+        commons.category = (
+            row["category"] if row["category"] in ("software", "data", "standard", "service") else "software"
+        )
         commons.licences = licences
         commons.languages = languages
         commons.country = row["country"] or None
@@ -131,11 +133,18 @@ def _accounts() -> list[str]:
     for email, name, roles, state, org_slug in DEMO_ACCOUNTS:
         password = fixed or secrets.token_urlsafe(12)
         user = db.session.scalar(select(User).where(User.email == email))
-        org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) if org_slug else None
+        org = (
+            db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) if org_slug else None
+        )
         if user is None:
             user = accounts.create_user(
-                email=email, name=name, password=password, roles=roles, member_state=state,
-                organisation=org.slug if org else None, check_permission=False,
+                email=email,
+                name=name,
+                password=password,
+                roles=roles,
+                member_state=state,
+                organisation=org.slug if org else None,
+                check_permission=False,
             )
         else:
             accounts.set_password(user, password)
@@ -149,7 +158,10 @@ def _usage(orgs: dict[str, Organisation]) -> int:
     """A few usage declarations by real public bodies (illustrative)."""
     pairs = [
         ("Direction interministérielle du numérique", ["docs", "visio-la-suite-meet", "drive", "grist"]),
-        ("Zentrum für Digitale Souveränität der Öffentlichen Verwaltung", ["docs", "openproject", "nextcloud-server"]),
+        (
+            "Zentrum für Digitale Souveränität der Öffentlichen Verwaltung",
+            ["docs", "openproject", "nextcloud-server"],
+        ),
         ("Dipartimento per la trasformazione digitale", ["decidim", "qgis"]),
         ("Estonian Information System Authority", ["x-road", "docs"]),
     ]
@@ -169,7 +181,12 @@ def _usage(orgs: dict[str, Organisation]) -> int:
             )
             if exists is None:
                 db.session.add(
-                    UsageDeclaration(commons_id=commons.id, organisation_id=org.id, context="Used by its teams.", public=True)
+                    UsageDeclaration(
+                        commons_id=commons.id,
+                        organisation_id=org.id,
+                        context="Used by its teams.",
+                        public=True,
+                    )
                 )
                 count += 1
     db.session.flush()

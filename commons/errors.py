@@ -50,7 +50,9 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
 
 
 def json_error(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Response:
@@ -94,7 +96,9 @@ def _title(status: int) -> str:
 
 def _explanation(status: int) -> str:
     texts = {
-        400: _("The request could not be understood. If you submitted a form, reload the page and try again."),
+        400: _(
+            "The request could not be understood. If you submitted a form, reload the page and try again."
+        ),
         401: _("You need to log in to see this page."),
         403: _("You do not have permission to do this."),
         404: _("The page you asked for does not exist or is not visible to you."),
@@ -109,18 +113,30 @@ def _explanation(status: int) -> str:
 
 
 def render_error(status: int, message: str | None = None) -> tuple[Any, int]:
-    if wants_json():
-        return json_error(status, message or _title(status)), status
-    return (
-        render_template("errors/error.html", status=status, title=_title(status), message=message or _explanation(status)),
-        status,
-    )
+    try:
+        if wants_json():
+            return json_error(status, message or _title(status)), status
+        return (
+            render_template(
+                "errors/error.html",
+                status=status,
+                title=_title(status),
+                message=message or _explanation(status),
+            ),
+            status,
+        )
+    except Exception:  # noqa: BLE001 - e.g. an untrusted Host header: no URL can be built, answer plainly
+        return Response(
+            f"{status} {TITLES.get(status, 'Error')}\n", status=status, mimetype="text/plain"
+        ), status
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> tuple[Any, int]:
-        return render_error(400, _("The form has expired or was not sent from this site. Reload the page and try again."))
+        return render_error(
+            400, _("The form has expired or was not sent from this site. Reload the page and try again.")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

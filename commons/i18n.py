@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel import Locale
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -29,6 +29,8 @@ def language_name(code: str) -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return "en"  # the CLI and background jobs speak English
     chosen = session.get("lang")
     if chosen in EU_LANGUAGES:
         return str(chosen)

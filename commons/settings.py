@@ -36,14 +36,15 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # an oversized body answers 413
-    TRUSTED_HOSTS: list[str] | None = _env_list(
-        "COMMONS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1,[::1]"
-    ) or None
+    TRUSTED_HOSTS: list[str] | None = (
+        _env_list("COMMONS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1,[::1]") or None
+    )
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(PROJECT_ROOT / "commons" / "translations")
 
+    COMMONS_PASSWORD_METHOD = "scrypt"
     COMMONS_LOGIN_MAX_FAILURES = 5
     COMMONS_LOGIN_LOCK_MINUTES = 5
     COMMONS_LOGIN_IP_MAX_FAILURES = 30
@@ -87,6 +88,8 @@ class Testing(Config):
     REMEMBER_COOKIE_SECURE = False
     TRUSTED_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"]
     MAIL_ENABLED = False
+    # Cheap hashes keep the suite fast; the scheme is the same as in production.
+    COMMONS_PASSWORD_METHOD = "scrypt:1024:8:1"
 
 
 class Production(Config):
@@ -96,7 +99,10 @@ class Production(Config):
     def check(cls, config: dict[str, Any]) -> None:
         missing = [
             name
-            for name, key in (("COMMONS_SECRET_KEY", "SECRET_KEY"), ("COMMONS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI"))
+            for name, key in (
+                ("COMMONS_SECRET_KEY", "SECRET_KEY"),
+                ("COMMONS_DATABASE_URL", "SQLALCHEMY_DATABASE_URI"),
+            )
             if not config.get(key)
         ]
         if missing:

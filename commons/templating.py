@@ -12,7 +12,6 @@ from flask_login import current_user
 from commons.forms import BaseForm
 from commons.permissions import can
 
-
 # (endpoint, label, permission needed or None). Endpoints not registered yet are skipped.
 NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("main.index", _l("Home"), None),
@@ -66,7 +65,8 @@ def init_templating(app: Flask) -> None:
     def inject() -> dict[str, Any]:
         return {
             "can": lambda perm, obj=None: can(current_user, perm, obj),
-            "header_form": BaseForm,
+            # Header forms never read the request body: an error page for a 413 must still render.
+            "header_form": lambda: BaseForm(formdata=None),
             "main_navigation": main_navigation,
             "current_app_endpoints": app.view_functions,
             "current_path": request.full_path.rstrip("?") if request else "/",

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, request
 from sqlalchemy import select
 
 from commons.accounts.models import ApiToken, User
@@ -30,8 +30,9 @@ def init_login(app: Flask) -> None:
 
 def bearer_user() -> User | None:
     """The user of a valid ``Authorization: Bearer`` token, or None. Cached for the request."""
-    if "bearer_user" in g:
-        return g.bearer_user  # type: ignore[no-any-return]
+    cache_key = "commons.bearer_user"
+    if cache_key in request.environ:
+        return request.environ[cache_key]  # type: ignore[no-any-return]
     user = None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
@@ -46,5 +47,5 @@ def bearer_user() -> User | None:
         ):
             row.last_used_at = now
             user = row.user
-    g.bearer_user = user
+    request.environ[cache_key] = user
     return user

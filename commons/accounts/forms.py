@@ -11,7 +11,9 @@ from commons.forms import BaseForm
 
 
 class LoginForm(BaseForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=255)])
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(_l("Enter your e-mail address.")), Length(max=255)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
 
 

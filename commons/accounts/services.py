@@ -29,7 +29,9 @@ _DUMMY_HASH: str | None = None
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(
+        password, method=current_app.config.get("COMMONS_PASSWORD_METHOD", "scrypt")
+    )
 
 
 def _dummy_hash() -> str:
@@ -59,6 +61,60 @@ def ensure_roles() -> None:
     db.session.flush()
 
 
+def check_new_user(
+    *,
+    email: str,
+    name: str,
+    password: str | None,
+    roles: list[str],
+    member_state: str | None = None,
+    organisation: str | None = None,
+) -> tuple[MemberState | None, Organisation | None]:
+    """Validate a new account without writing anything; raises ValidationFailed with every problem."""
+    errors: dict[str, list[str]] = {}
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 255:
+        errors.setdefault("email", []).append(_("Enter a valid e-mail address."))
+    elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        errors.setdefault("email", []).append(_("An account with this e-mail address already exists."))
+    if not (name or "").strip():
+        errors.setdefault("name", []).append(_("Enter a name."))
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown or not roles:
+        errors.setdefault("role", []).append(
+            _(
+                "Unknown role %(role)s; use one of %(roles)s.",
+                role=", ".join(unknown) or "''",
+                roles=", ".join(ROLES),
+            )
+        )
+    state = None
+    if member_state:
+        code = member_state.strip().upper()
+        code = {"EL": "GR"}.get(code, code)
+        state = db.session.get(MemberState, code)
+        if state is None:
+            errors.setdefault("member_state", []).append(
+                _("Unknown member state %(code)s.", code=member_state)
+            )
+    if REP in roles and not member_state:
+        errors.setdefault("member_state", []).append(_("A member-state representative needs a member state."))
+    org = None
+    if organisation:
+        org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation))
+        if org is None:
+            errors.setdefault("organisation", []).append(
+                _("Unknown organisation %(slug)s.", slug=organisation)
+            )
+    if password is not None:
+        problems = password_problems(password)
+        if problems:
+            errors["password"] = problems
+    if errors:
+        raise ValidationFailed(errors)
+    return state, org
+
+
 def create_user(
     *,
     email: str,
@@ -73,39 +129,15 @@ def create_user(
     """Create an account. The CLI passes ``check_permission=False`` (it runs as the operator)."""
     if check_permission:
         require(actor, "users:manage")
-    errors: dict[str, list[str]] = {}
+    state, org = check_new_user(
+        email=email,
+        name=name,
+        password=password,
+        roles=roles,
+        member_state=member_state,
+        organisation=organisation,
+    )
     email = normalise_email(email)
-    if "@" not in email or len(email) > 255:
-        errors.setdefault("email", []).append(_("Enter a valid e-mail address."))
-    elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        errors.setdefault("email", []).append(_("An account with this e-mail address already exists."))
-    if not (name or "").strip():
-        errors.setdefault("name", []).append(_("Enter a name."))
-    unknown = [r for r in roles if r not in ROLES]
-    if unknown or not roles:
-        errors.setdefault("role", []).append(
-            _("Unknown role %(role)s; use one of %(roles)s.", role=", ".join(unknown) or "''", roles=", ".join(ROLES))
-        )
-    state = None
-    if member_state:
-        code = member_state.strip().upper()
-        code = {"EL": "GR"}.get(code, code)
-        state = db.session.get(MemberState, code)
-        if state is None:
-            errors.setdefault("member_state", []).append(_("Unknown member state %(code)s.", code=member_state))
-    if REP in roles and not member_state:
-        errors.setdefault("member_state", []).append(_("A member-state representative needs a member state."))
-    org = None
-    if organisation:
-        org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation))
-        if org is None:
-            errors.setdefault("organisation", []).append(_("Unknown organisation %(slug)s.", slug=organisation))
-    if password is not None:
-        problems = password_problems(password)
-        if problems:
-            errors["password"] = problems
-    if errors:
-        raise ValidationFailed(errors)
     ensure_roles()
     user = User(
         email=email,
@@ -172,9 +204,15 @@ def authenticate(email: str, password: str, ip: str) -> LoginResult:
         ok = check_password_hash(user.password_hash, password or "") and user.active
     if not ok:
         db.session.add(LoginFailure(email=email, ip=ip))
-        record_event("account:login:failure", user, object_type="account", object_id=email[:64] if user is None else None)
+        record_event(
+            "account:login:failure",
+            user,
+            object_type="account",
+            object_id=email[:64] if user is None else None,
+        )
         db.session.commit()
         return LoginResult(None)
+    assert user is not None
     db.session.execute(delete(LoginFailure).where(LoginFailure.email == email))
     user.last_login_at = utcnow()
     record_event("account:login", user, actor=user)
@@ -241,7 +279,9 @@ def create_token(user: User, name: str = "api", actor: Any = None) -> tuple[ApiT
     token = ApiToken(user_id=user.id, name=name, prefix=clear[:10], token_hash=token_digest(clear))
     db.session.add(token)
     db.session.flush()
-    record_event("account:token:create", token, new={"name": name, "prefix": token.prefix}, actor=actor or user)
+    record_event(
+        "account:token:create", token, new={"name": name, "prefix": token.prefix}, actor=actor or user
+    )
     return token, clear
 
 

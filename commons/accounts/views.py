@@ -32,7 +32,9 @@ def login() -> Any:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data or "", form.password.data or "", request.remote_addr or "")
+        result = services.authenticate(
+            form.email.data or "", form.password.data or "", request.remote_addr or ""
+        )
         if result.throttled:
             form.form_errors.append(_("Too many failed attempts. Wait a few minutes, then try again."))
             status = 429
@@ -105,7 +107,10 @@ def change_password() -> Any:
         user = current_user._get_current_object()
         try:
             services.change_password(
-                user, form.current_password.data or "", form.new_password.data or "", form.confirm_password.data or ""
+                user,
+                form.current_password.data or "",
+                form.new_password.data or "",
+                form.confirm_password.data or "",
             )
         except ValidationFailed as failure:
             db.session.rollback()

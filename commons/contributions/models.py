@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Member-state contributions: an envelope and its lines (funding, staff, governance, in-kind), evidence, rates.
+"""Member-state contributions: an envelope, its lines (funding, staff, governance, in-kind), evidence, rates.
 
 Intent is kept apart from flows, and unlike units are never added together (DESIGN.md §4).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,14 @@ STAFF_ROLES = (
     "product",
     "legal",
 )
-GOVERNANCE_BODIES = ("board", "steering_committee", "technical_committee", "working_group", "advisory_board", "other")
+GOVERNANCE_BODIES = (
+    "board",
+    "steering_committee",
+    "technical_committee",
+    "working_group",
+    "advisory_board",
+    "other",
+)
 SEAT_ROLES = ("chair", "vice_chair", "member", "observer")
 IN_KIND_KINDS = ("hosting", "audit", "translation", "events", "hardware", "training", "other")
 EVIDENCE_TYPES = ("agreement", "contract", "decision", "payment_proof", "announcement", "report", "other")
@@ -80,7 +88,10 @@ class Contribution(db.Model):  # type: ignore[name-defined]
         "FundingLine", back_populates="contribution", cascade="all, delete-orphan", order_by="FundingLine.id"
     )
     staff = relationship(
-        "StaffAllocation", back_populates="contribution", cascade="all, delete-orphan", order_by="StaffAllocation.id"
+        "StaffAllocation",
+        back_populates="contribution",
+        cascade="all, delete-orphan",
+        order_by="StaffAllocation.id",
     )
     governance = relationship(
         "GovernanceParticipation",
@@ -105,14 +116,16 @@ class FundingLine(db.Model):  # type: ignore[name-defined]
     __tablename__ = "funding_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
-    date: Mapped[date] = mapped_column(Date)
+    date: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal(20, 2))
     currency: Mapped[str] = mapped_column(String(3))
     amount_eur: Mapped[Decimal] = mapped_column(ExactDecimal(20, 2))
     rate: Mapped[Decimal] = mapped_column(ExactDecimal(20, 8))  # units of currency per EUR
-    rate_date: Mapped[date | None] = mapped_column(Date)
+    rate_date: Mapped[dt.date | None] = mapped_column(Date)
     rate_source: Mapped[str] = mapped_column(String(20), default="eur")  # eur | ecb | bank
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))
     justification: Mapped[str | None] = mapped_column(Text)
@@ -130,7 +143,9 @@ class StaffAllocation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "staff_allocations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
     role: Mapped[str] = mapped_column(String(30))
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     person_days: Mapped[Decimal] = mapped_column(ExactDecimal(12, 1))
@@ -148,7 +163,9 @@ class GovernanceParticipation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "governance_participations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
     body: Mapped[str] = mapped_column(String(30))
     body_name: Mapped[str | None] = mapped_column(String(255))
     membership_tier: Mapped[str | None] = mapped_column(String(60))
@@ -166,7 +183,9 @@ class InKindItem(db.Model):  # type: ignore[name-defined]
     __tablename__ = "in_kind_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2))
@@ -175,7 +194,7 @@ class InKindItem(db.Model):  # type: ignore[name-defined]
     currency: Mapped[str | None] = mapped_column(String(3))
     value_eur: Mapped[Decimal | None] = mapped_column(ExactDecimal(20, 2))
     rate: Mapped[Decimal | None] = mapped_column(ExactDecimal(20, 8))
-    rate_date: Mapped[date | None] = mapped_column(Date)
+    rate_date: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     contribution = relationship("Contribution", back_populates="in_kind")
@@ -185,7 +204,9 @@ class Evidence(db.Model):  # type: ignore[name-defined]
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
     url: Mapped[str] = mapped_column(String(1000))
     type: Mapped[str] = mapped_column(String(30))
     title: Mapped[str | None] = mapped_column(String(255))
@@ -203,7 +224,9 @@ class ContributionVersion(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("contribution_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -219,6 +242,6 @@ class ExchangeRate(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(10), default="ECB")
     currency: Mapped[str] = mapped_column(String(3), index=True)
-    date: Mapped[date] = mapped_column(Date, index=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
     rate: Mapped[Decimal] = mapped_column(ExactDecimal(20, 8))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -5,7 +5,25 @@ Initiative members: France and the 16 states that joined it in February 2022 (DE
 Bulgaria adopted the euro on 1 January 2026.
 """
 
-INITIATIVE_MEMBERS = {"FR", "DE", "BE", "HR", "DK", "ES", "EE", "FI", "IT", "LV", "LU", "MT", "PL", "PT", "CZ", "SI", "SE"}
+INITIATIVE_MEMBERS = {
+    "FR",
+    "DE",
+    "BE",
+    "HR",
+    "DK",
+    "ES",
+    "EE",
+    "FI",
+    "IT",
+    "LV",
+    "LU",
+    "MT",
+    "PL",
+    "PT",
+    "CZ",
+    "SI",
+    "SE",
+}
 
 MEMBER_STATES: list[tuple[str, str, str]] = [
     ("AT", "Austria", "EUR"),
@@ -52,5 +70,13 @@ def rows() -> list[dict[str, str]]:
         for code, name, currency in MEMBER_STATES
     ]
     code, name, currency = EU_INSTITUTIONS
-    out.append({"code": code, "name": name, "kind": "eu_institutions", "currency": currency, "initiative_status": "member"})
+    out.append(
+        {
+            "code": code,
+            "name": name,
+            "kind": "eu_institutions",
+            "currency": currency,
+            "initiative_status": "member",
+        }
+    )
     return out
