@@ -9,7 +9,7 @@ PYTEST_WORKERS ?= 2
 export COMMONS_CONFIG ?= development
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test translations run migrate demo test test-sqlite test-postgres test-browser lint format bench bench-harvest bench-catalogue bench-load clean
+.PHONY: help install install-test translations translations-update run migrate demo test test-sqlite test-postgres test-browser lint format bench bench-harvest bench-catalogue bench-load clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,6 +32,11 @@ install-test: $(VENV)/.installed-test ## Install the application and the test to
 
 translations: $(VENV)/.installed ## Compile the message catalogues (en, fr, de)
 	@if [ -d commons/translations ]; then $(BIN)/pybabel compile -q -f -d commons/translations; fi
+
+translations-update: install-test ## Extract the strings and update the fr and de catalogues
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
+		--project=commons --copyright-holder="commons contributors" -o commons/translations/messages.pot .
+	$(BIN)/pybabel update -q --no-fuzzy-matching -i commons/translations/messages.pot -d commons/translations
 
 migrate: translations ## Create or upgrade the SQLite database under instance/
 	$(BIN)/commons db upgrade
