@@ -20,3 +20,6 @@ def detail(slug: str) -> Any:
     if commons is None:
         abort(404)
     return render_template("catalogue/detail.html", commons=commons)
+
+
+from commons.catalogue import exports  # noqa: E402,F401 - registers the export routes on bp
