@@ -36,7 +36,7 @@ def logged_in(status: int, anonymous: int = 302) -> dict[str, int]:
 
 
 def only(roles: dict[str, int], default: int, anonymous: int = 302) -> dict[str, int]:
-    """``only({"admin": 200, "secretariat": 200}, default=403)``: the listed roles get their status, others ``default``."""
+    """``only({"admin": 200}, default=403)``: the listed roles get their status, the others ``default``."""
     out = {role: roles.get(role, default) for role in ROLES}
     if "anonymous" not in roles:
         out["anonymous"] = anonymous
