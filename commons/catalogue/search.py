@@ -1,0 +1,682 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Catalogue search: full text and facets over SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+
+One interface for both databases::
+
+    params = SearchParams.from_args(request.args)   # ValidationFailed on bad input
+    result = search(params)                         # items, total, facets, next_cursor, page info
+
+Full text lives in the database, created by migration 0003: on SQLite an FTS5 table ``commons_fts``
+kept in sync by triggers on ``commons``; on PostgreSQL a GIN index over the expression
+:data:`PG_DOCUMENT`. Multi-valued facets (licences, languages, organisations, forges, publiccode.yml,
+archived) are denormalised into ``commons_facets`` so that they are counted with indexed SQL; the table
+is rewritten for every commons a flush touches (see :func:`sync_facets`), whoever wrote the change.
+Single-valued facets (category, country, status, development status, activity) are read from ``commons``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    bindparam,
+    case,
+    column,
+    delete,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.elements import TextClause
+
+from commons.catalogue.models import (
+    CATEGORIES,
+    STATUSES,
+    Commons,
+    CommonsSteward,
+    Repository,
+    UsageDeclaration,
+)
+from commons.errors import ValidationFailed
+from commons.extensions import db
+from commons.organisations.models import Organisation
+from commons.types import utcnow
+
+FACETS = (
+    "license",
+    "language",
+    "category",
+    "country",
+    "organisation",
+    "status",
+    "development_status",
+    "forge",
+    "has_publiccode",
+    "activity",
+    "archived",
+)
+# Facets stored as rows of ``commons_facets`` (a commons may have several values).
+TABLE_FACETS = ("license", "language", "organisation", "forge", "has_publiccode", "archived")
+SORTS = ("relevance", "activity", "usage", "stars", "name")
+DEVELOPMENT_STATUSES = ("concept", "development", "beta", "stable", "obsolete")
+YES_NO = ("yes", "no")
+ACTIVE_MONTHS = (6, 12)
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+MAX_VALUES = 20
+MAX_VALUE_LENGTH = 200
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+FACET_VALUE_LIMIT = 30
+
+# PostgreSQL: the document the GIN index of migration 0003 is built on. The query must repeat the exact
+# expression for the planner to use the index. 'simple' because descriptions are in many languages.
+PG_DOCUMENT = (
+    "(to_tsvector('simple'::regconfig, coalesce(commons.name, '') || ' ' || coalesce(commons.summary, '')"
+    " || ' ' || commons.slug)"
+    " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.descriptions, '{}'::jsonb), '[\"string\"]')"
+    " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.topics, '[]'::jsonb), '[\"string\"]'))"
+)
+PG_INDEX = "ix_commons_search_document"
+FTS_TABLE = "commons_fts"
+# Objects that live outside the models on purpose (FTS5 and its shadow tables, the expression index):
+# the schema check (models == migrations) skips them, see :func:`include_in_schema_check`.
+SEARCH_OBJECTS = (FTS_TABLE, PG_INDEX)
+
+Condition = ColumnElement[bool] | TextClause
+
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+class CommonsFacet(db.Model):  # type: ignore[name-defined]
+    """One facet value of one commons, e.g. (42, "license", "EUPL-1.2"); rewritten by :func:`sync_facets`."""
+
+    __tablename__ = "commons_facets"
+    __table_args__ = (Index("ix_commons_facets_facet_value", "facet", "value", "commons_id"),)
+
+    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
+    facet: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[str] = mapped_column(String(MAX_VALUE_LENGTH), primary_key=True)
+
+
+# B-tree indexes for the single-valued facets and the sorts that ``commons`` lacks (migration 0003).
+_COMMONS_INDEXES = (
+    Index("ix_commons_category", Commons.category),
+    Index("ix_commons_development_status", Commons.development_status),
+    Index("ix_commons_stars", Commons.stars),
+    Index("ix_commons_usage_count", Commons.usage_count),
+    Index("ix_commons_name", Commons.name),
+)
+
+
+def include_in_schema_check(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
+    """Alembic ``include_name`` hook: FTS5 tables and the expression index are not described by models."""
+    if name is None:
+        return True
+    if type_ == "table" and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")):
+        return False
+    return not (type_ == "index" and name in SEARCH_OBJECTS)
+
+
+# --------------------------------------------------------------------------------------------- params
+
+
+@dataclass
+class SearchParams:
+    """A validated search: every field maps to a query-string parameter of the same name."""
+
+    q: str = ""
+    license: list[str] = field(default_factory=list)
+    language: list[str] = field(default_factory=list)
+    category: list[str] = field(default_factory=list)
+    country: list[str] = field(default_factory=list)
+    organisation: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    development_status: list[str] = field(default_factory=list)
+    forge: list[str] = field(default_factory=list)
+    has_publiccode: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    active: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    cursor: str | None = None
+
+    LIST_FIELDS = (
+        "license",
+        "language",
+        "category",
+        "country",
+        "organisation",
+        "status",
+        "development_status",
+        "forge",
+        "has_publiccode",
+        "archived",
+    )
+
+    @classmethod
+    def from_args(cls, args: Any, *, per_page_name: str = "per_page") -> SearchParams:
+        """Parse a query-string MultiDict; raise ValidationFailed with a message per bad parameter.
+
+        ``per_page_name`` lets the API call the page size ``limit``.
+        """
+        errors: dict[str, list[str]] = {}
+        params = cls()
+        q = (args.get("q") or "").strip()
+        if len(q) > MAX_QUERY_LENGTH:
+            errors["q"] = [_("The search text is too long (at most %(max)d characters).", max=MAX_QUERY_LENGTH)]
+        params.q = q[:MAX_QUERY_LENGTH]
+        for name in cls.LIST_FIELDS:
+            values: list[str] = []
+            for raw in args.getlist(name):
+                value = (raw or "").strip()
+                if value and value not in values:
+                    values.append(value)
+            if len(values) > MAX_VALUES:
+                errors[name] = [_("Choose at most %(max)d values.", max=MAX_VALUES)]
+                continue
+            if any(len(v) > MAX_VALUE_LENGTH for v in values):
+                errors[name] = [_("A value is too long.")]
+                continue
+            problem = _check_values(name, values)
+            if problem:
+                errors[name] = [problem]
+                continue
+            if name == "country":
+                values = [v.upper() for v in values]
+            setattr(params, name, values)
+        active = (args.get("active") or "").strip()
+        if active:
+            if active in ("6", "12"):
+                params.active = int(active)
+            else:
+                errors["active"] = [_("Activity must be 6 or 12 (months).")]
+        sort = (args.get("sort") or "").strip() or "relevance"
+        if sort not in SORTS:
+            errors["sort"] = [_("Sort by one of: %(choices)s.", choices=", ".join(SORTS))]
+        params.sort = sort
+        params.page = _int_arg(args, "page", 1, 1, MAX_PAGE, errors)
+        params.per_page = _int_arg(args, per_page_name, DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors, key="per_page")
+        cursor = (args.get("cursor") or "").strip()
+        if cursor:
+            if _decode_cursor(cursor) is None:
+                errors["cursor"] = [_("The cursor is not valid.")]
+            else:
+                params.cursor = cursor
+        if errors:
+            raise ValidationFailed(errors)
+        return params
+
+    @property
+    def terms(self) -> list[str]:
+        """The words of ``q`` that the full-text query uses (lower case, at most ten)."""
+        return [t.lower() for t in _TERM.findall(self.q)][:MAX_TERMS]
+
+    def filters(self) -> dict[str, Any]:
+        """The active filters (no sort or page), e.g. for an export's header."""
+        out: dict[str, Any] = {}
+        if self.q:
+            out["q"] = self.q
+        for name in self.LIST_FIELDS:
+            if getattr(self, name):
+                out[name] = list(getattr(self, name))
+        if self.active:
+            out["active"] = self.active
+        return out
+
+    def query_args(self, **changes: Any) -> list[tuple[str, str]]:
+        """The query string of this search as (key, value) pairs; ``changes`` override fields.
+
+        Defaults are left out so that URLs stay short and shareable; ``page`` is reset by a change
+        of filter unless given.
+        """
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        if changes and "page" not in changes:
+            values["page"] = 1
+        values.update(changes)
+        pairs: list[tuple[str, str]] = []
+        if values["q"]:
+            pairs.append(("q", values["q"]))
+        for name in self.LIST_FIELDS:
+            pairs.extend((name, v) for v in values[name])
+        if values["active"]:
+            pairs.append(("active", str(values["active"])))
+        if values["sort"] and values["sort"] != "relevance":
+            pairs.append(("sort", values["sort"]))
+        if values["per_page"] != DEFAULT_PER_PAGE:
+            pairs.append(("per_page", str(values["per_page"])))
+        if values["page"] and values["page"] != 1:
+            pairs.append(("page", str(values["page"])))
+        return pairs
+
+    def toggled(self, facet: str, value: str) -> list[tuple[str, str]]:
+        """Query args with ``value`` added to or removed from ``facet`` (for links and chips)."""
+        if facet == "activity":
+            return self.query_args(active=None if str(self.active) == value else int(value))
+        current = list(getattr(self, facet))
+        if value in current:
+            current.remove(value)
+        else:
+            current.append(value)
+        return self.query_args(**{facet: current})
+
+    def selected(self, facet: str) -> list[str]:
+        """The chosen values of a facet, as strings (``activity`` maps to ``active``)."""
+        if facet == "activity":
+            return [str(self.active)] if self.active else []
+        return list(getattr(self, facet))
+
+
+def _check_values(name: str, values: list[str]) -> str | None:
+    if name == "status":
+        bad = [v for v in values if v not in STATUSES]
+        if bad:
+            return _("Unknown status: %(values)s.", values=", ".join(bad))
+    elif name == "category":
+        bad = [v for v in values if v not in CATEGORIES]
+        if bad:
+            return _("Unknown category: %(values)s.", values=", ".join(bad))
+    elif name in ("has_publiccode", "archived"):
+        bad = [v for v in values if v not in YES_NO]
+        if bad:
+            return _("Use yes or no.")
+    elif name == "country":
+        bad = [v for v in values if not re.fullmatch(r"[A-Za-z]{2}", v)]
+        if bad:
+            return _("Use two-letter country codes such as FR or DE.")
+    elif name == "development_status":
+        bad = [v for v in values if v not in DEVELOPMENT_STATUSES]
+        if bad:
+            return _("Unknown development status: %(values)s.", values=", ".join(bad))
+    return None
+
+
+def _int_arg(
+    args: Any,
+    name: str,
+    default: int,
+    low: int,
+    high: int,
+    errors: dict[str, list[str]],
+    key: str | None = None,
+) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,6}", raw) or not low <= int(raw) <= high:
+        errors[key or name] = [_("Enter a whole number between %(low)d and %(high)d.", low=low, high=high)]
+        return default
+    return int(raw)
+
+
+def _encode_cursor(offset: int) -> str:
+    return f"o{offset}"
+
+
+def _decode_cursor(cursor: str) -> int | None:
+    match = re.fullmatch(r"o(\d{1,9})", cursor)
+    return int(match.group(1)) if match else None
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+@dataclass
+class SearchResult:
+    """One page of results with the facet counts of the whole result set."""
+
+    items: list[Commons]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    next_cursor: str | None
+    page: int
+    per_page: int
+    offset: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+    @property
+    def has_previous(self) -> bool:
+        return self.offset > 0
+
+
+def _is_sqlite() -> bool:
+    return bool(db.session.get_bind().dialect.name == "sqlite")
+
+
+_fts = table(FTS_TABLE, column("rowid"), column("rank"))
+
+
+def _fts_query(terms: list[str]) -> str:
+    # Each term quoted (so FTS5 operators typed by a user mean nothing) and matched as a prefix.
+    return " ".join('"' + t.replace('"', "") + '"*' for t in terms)
+
+
+def _pg_query(terms: list[str]) -> str:
+    return " & ".join(t.replace("'", "") + ":*" for t in terms)
+
+
+def _text_condition(terms: list[str]) -> Condition:
+    if _is_sqlite():
+        sub = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(terms))))
+        return Commons.id.in_(sub)
+    return text(f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :pg_q)").bindparams(pg_q=_pg_query(terms))
+
+
+def _facet_condition(name: str, values: list[str]) -> ColumnElement[bool]:
+    if name in TABLE_FACETS:
+        return Commons.id.in_(
+            select(CommonsFacet.commons_id).where(CommonsFacet.facet == name, CommonsFacet.value.in_(values))
+        )
+    column_ = {
+        "category": Commons.category,
+        "country": Commons.country,
+        "status": Commons.catalogue_status,
+        "development_status": Commons.development_status,
+    }[name]
+    return column_.in_(values)
+
+
+def _activity_cutoff(months: int, now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - timedelta(days=round(months * 30.44))
+
+
+def _conditions(params: SearchParams) -> dict[str, Condition]:
+    """One condition per active filter, keyed by facet name (``q`` for the text)."""
+    out: dict[str, Condition] = {}
+    terms = params.terms
+    if terms:
+        out["q"] = _text_condition(terms)
+    for name in SearchParams.LIST_FIELDS:
+        values = getattr(params, name)
+        if values:
+            out[name] = _facet_condition(name, values)
+    if params.active:
+        out["activity"] = Commons.last_activity_at >= _activity_cutoff(params.active)
+    return out
+
+
+def _order(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
+    sort = params.sort
+    if sort == "relevance" and params.terms:
+        if _is_sqlite():
+            # bm25 through FTS5's rank: join the FTS table instead of the IN condition.
+            return stmt.join(_fts, _fts.c.rowid == Commons.id).order_by(_fts.c.rank, Commons.id)
+        rank = text(f"ts_rank({PG_DOCUMENT}, to_tsquery('simple'::regconfig, :pg_q)) DESC").bindparams(
+            pg_q=_pg_query(params.terms)
+        )
+        return stmt.order_by(rank, Commons.id)
+    if sort == "usage":
+        return stmt.order_by(Commons.usage_count.desc(), Commons.id)
+    if sort == "stars":
+        return stmt.order_by(Commons.stars.desc(), Commons.id)
+    if sort == "name":
+        return stmt.order_by(Commons.name, Commons.id)
+    # "activity", and "relevance" without words: most recently active first.
+    return stmt.order_by(Commons.last_activity_at.desc().nulls_last(), Commons.id)
+
+
+def _count_facet(name: str, conditions: list[Condition]) -> list[tuple[str, int]]:
+    if name in TABLE_FACETS:
+        count = func.count().label("n")
+        stmt: Select[Any] = select(CommonsFacet.value, count).where(CommonsFacet.facet == name)
+        if conditions:
+            stmt = stmt.where(CommonsFacet.commons_id.in_(select(Commons.id).where(*conditions)))
+        stmt = stmt.group_by(CommonsFacet.value).order_by(count.desc(), CommonsFacet.value)
+        return [(str(v), int(n)) for v, n in db.session.execute(stmt.limit(FACET_VALUE_LIMIT))]
+    if name == "activity":
+        now = utcnow()
+        counts = [
+            func.coalesce(func.sum(case((Commons.last_activity_at >= _activity_cutoff(m, now), 1), else_=0)), 0)
+            for m in ACTIVE_MONTHS
+        ]
+        row = db.session.execute(select(*counts).where(*conditions)).one()
+        return [(str(m), int(n)) for m, n in zip(ACTIVE_MONTHS, row, strict=True)]
+    column_ = {
+        "category": Commons.category,
+        "country": Commons.country,
+        "status": Commons.catalogue_status,
+        "development_status": Commons.development_status,
+    }[name]
+    count = func.count().label("n")
+    by_column: Select[Any] = (
+        select(column_, count)
+        .where(column_.is_not(None), *conditions)
+        .group_by(column_)
+        .order_by(count.desc(), column_)
+        .limit(FACET_VALUE_LIMIT)
+    )
+    return [(str(v), int(n)) for v, n in db.session.execute(by_column)]
+
+
+def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
+    """Counts per facet value. Each facet is counted with every filter except its own, so that the
+    other values of a facet stay visible and choosable (values within a facet combine with OR)."""
+    conditions = _conditions(params)
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in FACETS:
+        others = [c for key, c in conditions.items() if key != name]
+        counts = _count_facet(name, others)
+        # A chosen value always shows, even when nothing matches it any more.
+        present = {v for v, _n in counts}
+        counts.extend((v, 0) for v in params.selected(name) if v not in present)
+        out[name] = counts
+    return out
+
+
+def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
+    """Run a catalogue search: one page of ``Commons`` with the total and the facet counts."""
+    conditions = list(_conditions(params).values())
+    offset = _decode_cursor(params.cursor) if params.cursor else None
+    if offset is None:
+        offset = (params.page - 1) * params.per_page
+    total = db.session.scalar(select(func.count(Commons.id)).where(*conditions)) or 0
+    items: list[Commons] = []
+    if offset < total:
+        stmt = _order(params, select(Commons).where(*conditions))
+        items = list(db.session.scalars(stmt.offset(offset).limit(params.per_page)))
+    next_cursor = _encode_cursor(offset + params.per_page) if offset + params.per_page < total else None
+    facets = facet_counts(params) if with_facets else {}
+    page = offset // params.per_page + 1
+    return SearchResult(
+        items=items,
+        total=int(total),
+        facets=facets,
+        next_cursor=next_cursor,
+        page=page,
+        per_page=params.per_page,
+        offset=offset,
+    )
+
+
+def iter_matching(params: SearchParams, batch: int = 1000) -> Iterable[Commons]:
+    """Every commons matching ``params`` in the search's order, fetched in batches (for exports)."""
+    conditions = list(_conditions(params).values())
+    stmt = _order(params, select(Commons).where(*conditions))
+    offset = 0
+    while True:
+        rows = list(db.session.scalars(stmt.offset(offset).limit(batch)))
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def organisation_names(slugs: Iterable[str]) -> dict[str, str]:
+    """Display names for the ``organisation`` facet's values (organisation slugs)."""
+    slugs = list(slugs)
+    if not slugs:
+        return {}
+    rows = db.session.execute(select(Organisation.slug, Organisation.name).where(Organisation.slug.in_(slugs)))
+    return {str(slug): str(name) for slug, name in rows}
+
+
+# --------------------------------------------------------------------------------------------- facets
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return []
+
+
+def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
+    """Rewrite the ``commons_facets`` rows of these commons from their current data (core SQL only,
+    so that it can run inside a flush)."""
+    ids = sorted({int(i) for i in commons_ids if i is not None})
+    if not ids:
+        return
+    facet_table = CommonsFacet.__table__
+    c = Commons.__table__
+    r = Repository.__table__
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        values: dict[int, dict[str, set[str]]] = {}
+        rows = connection.execute(
+            select(c.c.id, c.c.licences, c.c.languages, c.c.catalogue_status).where(c.c.id.in_(chunk))
+        )
+        repos_of: dict[int, list[Any]] = {}
+        for repo in connection.execute(
+            select(
+                r.c.commons_id,
+                r.c.host,
+                r.c.license_spdx,
+                r.c.languages,
+                r.c.publiccode_raw,
+                r.c.archived,
+                r.c.gone_at,
+            ).where(r.c.commons_id.in_(chunk))
+        ):
+            repos_of.setdefault(repo.commons_id, []).append(repo)
+        for row in rows:
+            repos = repos_of.get(row.id, [])
+            facet = values.setdefault(row.id, {name: set() for name in TABLE_FACETS})
+            facet["license"].update(_as_list(row.licences))
+            facet["language"].update(_as_list(row.languages))
+            for repo in repos:
+                if repo.license_spdx and repo.license_spdx != "NOASSERTION":
+                    facet["license"].add(repo.license_spdx)
+                facet["language"].update(_as_list(repo.languages))
+                facet["forge"].add(repo.host)
+            has_publiccode = any(repo.publiccode_raw for repo in repos)
+            facet["has_publiccode"].add("yes" if has_publiccode else "no")
+            archived = row.catalogue_status == "archived" or (
+                bool(repos) and all(repo.archived or repo.gone_at for repo in repos)
+            )
+            facet["archived"].add("yes" if archived else "no")
+        stewards = connection.execute(
+            select(CommonsSteward.__table__.c.commons_id, Organisation.__table__.c.slug)
+            .join(Organisation.__table__, Organisation.__table__.c.id == CommonsSteward.__table__.c.organisation_id)
+            .where(CommonsSteward.__table__.c.commons_id.in_(chunk))
+        )
+        users = connection.execute(
+            select(UsageDeclaration.__table__.c.commons_id, Organisation.__table__.c.slug)
+            .join(Organisation.__table__, Organisation.__table__.c.id == UsageDeclaration.__table__.c.organisation_id)
+            .where(UsageDeclaration.__table__.c.commons_id.in_(chunk), UsageDeclaration.__table__.c.public.is_(True))
+        )
+        for commons_id, slug in [*stewards, *users]:
+            if commons_id in values:
+                values[commons_id]["organisation"].add(slug)
+        connection.execute(delete(facet_table).where(facet_table.c.commons_id.in_(chunk)))
+        new_rows = [
+            {"commons_id": cid, "facet": name, "value": value[:MAX_VALUE_LENGTH]}
+            for cid, by_facet in values.items()
+            for name, facet_values in by_facet.items()
+            for value in {v[:MAX_VALUE_LENGTH] for v in facet_values}
+        ]
+        if new_rows:
+            connection.execute(insert(facet_table), new_rows)
+
+
+def rebuild_facets(commons_ids: Iterable[int] | None = None) -> None:
+    """Recompute ``commons_facets`` for the given commons, or for all (after a bulk load with core SQL)."""
+    connection = db.session.connection()
+    if commons_ids is None:
+        commons_ids = list(db.session.scalars(select(Commons.id)))
+    sync_facets(connection, commons_ids)
+
+
+_DIRTY = "commons_facets_dirty"
+
+
+def _touched_commons(session: OrmSession) -> set[int]:
+    ids: set[int | None] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Commons):
+            ids.add(obj.id)
+        elif isinstance(obj, Repository | CommonsSteward | UsageDeclaration):
+            ids.add(obj.commons_id)
+            if isinstance(obj, Repository):
+                # A repository moved to another commons changes both.
+                history = db.inspect(obj).attrs.commons_id.history
+                ids.update(i for i in history.deleted or () if i is not None)
+    for obj in session.deleted:
+        if isinstance(obj, Repository | CommonsSteward | UsageDeclaration):
+            ids.add(obj.commons_id)
+    deleted_commons = {obj.id for obj in session.deleted if isinstance(obj, Commons)}
+    return {i for i in ids if i is not None} - deleted_commons
+
+
+def _after_flush(session: OrmSession, flush_context: Any) -> None:
+    touched = _touched_commons(session)
+    if touched:
+        session.info.setdefault(_DIRTY, set()).update(touched)
+
+
+def _after_flush_postexec(session: OrmSession, flush_context: Any) -> None:
+    ids = session.info.pop(_DIRTY, None)
+    if ids:
+        sync_facets(session.connection(), ids)
+
+
+def _install_listeners() -> None:
+    from commons.extensions import Session
+
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+
+
+_install_listeners()
+
+
+__all__ = [
+    "FACETS",
+    "SORTS",
+    "CommonsFacet",
+    "SearchParams",
+    "SearchResult",
+    "facet_counts",
+    "include_in_schema_check",
+    "iter_matching",
+    "organisation_names",
+    "rebuild_facets",
+    "search",
+    "sync_facets",
+]
