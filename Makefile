@@ -31,7 +31,7 @@ install: $(VENV)/.installed ## Create .venv and install the application
 install-test: $(VENV)/.installed-test ## Install the application and the test tools
 
 translations: $(VENV)/.installed ## Compile the message catalogues (en, fr, de)
-	@if [ -d commons/translations ]; then $(BIN)/pybabel compile -q -f -d commons/translations; fi
+	@if [ -d commons/translations ]; then $(BIN)/pybabel compile -f -d commons/translations 2>&1 | grep -v "^compiling catalog" || true; fi
 
 translations-update: install-test ## Extract the strings and update the fr and de catalogues
 	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
