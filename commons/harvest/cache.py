@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Database-backed implementations of the harvester protocols ``HttpCache`` and ``PreviousState``."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import select
+
+from commons.catalogue.models import Repository
+from commons.extensions import db
+from commons.harvest.models import HttpCacheEntry
+from harvesters import CacheEntry
+
+
+def url_hash(url: str) -> str:
+    """The key of a cache row: listing URLs can be longer than an index allows."""
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+class DbHttpCache:
+    """Validators of listing pages in the ``http_cache`` table.
+
+    ``after_put`` is called after each entry is added: the harvester stores an entry only once every
+    item of the page went through, so that moment is the natural commit point of a batch (the page's
+    records and its validators land in the same transaction, and a killed run never keeps an ETag for
+    records it did not save).
+    """
+
+    def __init__(self, after_put: Callable[[], None] | None = None) -> None:
+        self.after_put = after_put
+
+    def get(self, url: str) -> CacheEntry | None:
+        """The stored validators of ``url``, if any."""
+        row = db.session.scalar(select(HttpCacheEntry).where(HttpCacheEntry.url_hash == url_hash(url)))
+        if row is None:
+            return None
+        return CacheEntry(row.etag, row.last_modified, row.next_url, list(row.remote_ids or []))
+
+    def put(self, url: str, entry: CacheEntry) -> None:
+        """Store (or replace) the validators of ``url``."""
+        key = url_hash(url)
+        row = db.session.scalar(select(HttpCacheEntry).where(HttpCacheEntry.url_hash == key))
+        if row is None:
+            row = HttpCacheEntry(url_hash=key, url=url)
+            db.session.add(row)
+        row.etag = (entry.etag or None) and entry.etag[:255]
+        row.last_modified = (entry.last_modified or None) and entry.last_modified[:64]
+        row.next_url = entry.next_url
+        row.remote_ids = list(entry.remote_ids)
+        if self.after_put is not None:
+            self.after_put()
+
+
+def forget_listing(prefix: str) -> int:
+    """Drop the cached validators of every URL starting with ``prefix`` (forces a full re-read)."""
+    rows = db.session.scalars(select(HttpCacheEntry).where(HttpCacheEntry.url.startswith(prefix))).all()
+    for row in rows:
+        db.session.delete(row)
+    return len(rows)
+
+
+class DbPreviousState:
+    """What the catalogue knows about a source's repositories, loaded once per run.
+
+    Holding ``(remote_id -> last activity)`` for one source costs a few bytes per repository, far less
+    than one query per repository would cost in time.
+    """
+
+    def __init__(self, source_id: int | None, host: str) -> None:
+        self.host = host
+        self._known: dict[str, datetime | None] = {}
+        if source_id is not None:
+            rows = db.session.execute(
+                select(Repository.remote_id, Repository.pushed_at, Repository.forge_updated_at).where(
+                    Repository.source_id == source_id, Repository.host == host
+                )
+            )
+            for remote_id, pushed_at, updated_at in rows:
+                self._known[remote_id] = pushed_at or updated_at
+
+    def previous_pushed_at(self, host: str, remote_id: str) -> datetime | None:
+        """The activity date stored for this repository, or None when it must be read in full."""
+        if host != self.host:
+            return None
+        return self._known.get(remote_id)
+
+    def forget(self, remote_id: str) -> None:
+        """Make the next lookup of ``remote_id`` answer None (its publiccode.yml must be fetched)."""
+        self._known.pop(remote_id, None)
