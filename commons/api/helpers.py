@@ -68,4 +68,46 @@ def json_body() -> dict[str, Any]:
     return data
 
 
+TRUE_WORDS = ("true", "1", "yes", "on")
+FALSE_WORDS = ("false", "0", "no", "off")
+
+
+def query_bool(name: str) -> bool | None:
+    """A boolean query parameter (true/false, 1/0, yes/no, on/off); None when absent or empty."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValidationFailed({name: [_("Use true or false.")]})
+
+
+def query_text(name: str, max_length: int = 200) -> str | None:
+    """A free-text query parameter, stripped; None when absent or blank; refused when too long."""
+    raw = request.args.get(name)
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > max_length or "\x00" in raw:
+        raise ValidationFailed({name: [_("At most %(max)d characters.", max=max_length)]})
+    return raw.strip()
+
+
+def query_choice(name: str, choices: tuple[str, ...] | list[str]) -> str | None:
+    """A query parameter that must be one of ``choices``; None when absent or empty."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if raw not in choices:
+        raise ValidationFailed({name: [_("Choose one of: %(choices)s.", choices=", ".join(choices))]})
+    return raw
+
+
+def list_answer(items: list[Any], total: int, next_cursor: str | None, **extra: Any) -> dict[str, Any]:
+    """The shape of every list answer: ``{"items", "total", "next"}`` plus feature extras."""
+    return {"items": items, "total": total, "next": next_cursor, **extra}
+
+
 __all__ = ["PermissionDenied", "Unauthorized"]
