@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Fixtures of the security suite.
+
+The matrix has its own database per session (and xdist worker): migrated, the scenario (``scenario.py`` and
+every ``scenario_*.py``) built and committed once; each cell runs in a rolled-back transaction on top of it
+(``matrix``). Other security tests use the ordinary ``app``/``client`` fixtures of ``tests/conftest.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from commons import create_app
+from commons.extensions import Session, db
+from tests.conftest import PASSWORD, IsolatedClient, fresh_database_url, migrate_to_head
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# A page that is cheap to render and always carries a form (the language switcher) with the CSRF token.
+CSRF_PAGE = "/accessibility"
+
+
+@dataclass
+class Matrix:
+    """What a matrix cell needs: the app (inside a rolled-back transaction) and the scenario values."""
+
+    app: Flask
+    ctx: dict[str, Any]
+
+    def client(self) -> FlaskClient:
+        return self.app.test_client()
+
+    def login(self, client: FlaskClient, role: str) -> None:
+        """Log in through the real form as the scenario account of ``role`` (``anonymous``: nothing)."""
+        if role == "anonymous":
+            return
+        response = client.post(
+            "/login",
+            data={"email": self.ctx["emails"][role], "password": PASSWORD, "csrf_token": page_csrf(client)},
+        )
+        assert response.status_code == 302, f"login as {role}: {response.status_code}"
+
+    def bearer(self, role: str) -> dict[str, str]:
+        """The ``Authorization`` header of ``role``'s API token (none for anonymous)."""
+        if role == "anonymous":
+            return {}
+        return {"Authorization": f"Bearer {self.ctx['tokens'][role]}"}
+
+
+def page_csrf(client: FlaskClient, url: str = CSRF_PAGE) -> str:
+    """The CSRF token of this client's session, read from a form on ``url``."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def matrix_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, dict[str, Any]]]:
+    """The application on the matrix database, with the scenario built and committed once."""
+    from tests.security.scenario import build_scenario
+
+    url = fresh_database_url(tmp_path_factory.mktemp("matrixdb"), "matrix")
+    migrate_to_head(url)
+    application = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        ctx = build_scenario()
+        db.session.remove()
+        db.engine.dispose()
+    yield application, ctx
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def matrix(matrix_app: tuple[Flask, dict[str, Any]]) -> Iterator[Matrix]:
+    """The scenario inside a transaction that is rolled back after the test."""
+    application, ctx = matrix_app
+    with application.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"class_": Session, "bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield Matrix(application, ctx)
+        finally:
+            db.session.remove()
+            db.session = original
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
