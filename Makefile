@@ -34,9 +34,9 @@ translations: $(VENV)/.installed ## Compile the message catalogues (en, fr, de)
 	@if [ -d commons/translations ]; then $(BIN)/pybabel compile -f -d commons/translations 2>&1 | grep -v "^compiling catalog" || true; fi
 
 translations-update: install-test ## Extract the strings and update the fr and de catalogues
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --no-location --sort-output \
 		--project=commons --copyright-holder="commons contributors" -o commons/translations/messages.pot .
-	$(BIN)/pybabel update -q --no-fuzzy-matching -i commons/translations/messages.pot -d commons/translations
+	$(BIN)/pybabel update --no-fuzzy-matching -i commons/translations/messages.pot -d commons/translations
 
 migrate: translations ## Create or upgrade the SQLite database under instance/
 	$(BIN)/commons db upgrade

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg", "-k", "_l",
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
          "-k", "lazy_gettext", "-k", "ngettext:1,2", "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, check=True,
+        cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
     with open(pot, "rb") as handle:
         return read_po(handle)
