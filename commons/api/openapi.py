@@ -108,6 +108,15 @@ def api_rules(app: Flask) -> dict[str, set[str]]:
     return out
 
 
+def undocumented(app: Flask, document: dict[str, Any]) -> list[str]:
+    """``METHOD /path`` of every API route that ``document`` does not describe."""
+    missing = []
+    for path, methods in sorted(api_rules(app).items()):
+        described = document.get("paths", {}).get(path, {})
+        missing += [f"{method.upper()} {path}" for method in sorted(methods) if method not in described]
+    return missing
+
+
 def build_document(app: Flask) -> dict[str, Any]:
     """Assemble the whole document. Operations described but not routed are dropped, so it never lies."""
     paths: dict[str, Any] = {}

@@ -26,6 +26,7 @@ from commons.api.helpers import (
     page_limit,
     query_choice,
     query_text,
+    refuse_nul_args,
 )
 from commons.catalogue.models import (
     Commons,
@@ -261,7 +262,7 @@ def commons_record(commons: Commons) -> dict[str, Any]:
 
 
 def _get_commons(slug: str) -> Commons:
-    if len(slug) > 120:
+    if len(slug) > 120 or "\x00" in slug:
         raise NotFound()
     commons = db.session.scalar(select(Commons).where(Commons.slug == slug))
     if commons is None:
@@ -293,6 +294,7 @@ def organisation_item(org: Organisation) -> dict[str, Any]:
 @bp.route("/v1/organisations")
 def organisations_list() -> Any:
     """Organisations, filtered by country, member state, type or a word of the name."""
+    refuse_nul_args()
     limit = page_limit()
     after = _id_after(decode_cursor(request.args.get("cursor")))
     query = select(Organisation)
@@ -321,7 +323,9 @@ def organisations_list() -> Any:
 @bp.route("/v1/organisations/<slug>")
 def organisation_detail(slug: str) -> Any:
     """An organisation with its identifiers, the commons it stewards and the ones it publicly uses."""
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug[:200]))
+    org = None
+    if len(slug) <= 120 and "\x00" not in slug:
+        org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if org is None:
         raise NotFound(_("No organisation with this name."))
     uses = db.session.execute(
@@ -389,6 +393,7 @@ def usage_item(usage: UsageDeclaration) -> dict[str, Any]:
 @bp.route("/v1/usage")
 def usage_list() -> Any:
     """Public usage declarations, filtered by commons, organisation or the organisation's country."""
+    refuse_nul_args()
     limit = page_limit()
     after = _id_after(decode_cursor(request.args.get("cursor")))
     query = (
@@ -424,6 +429,7 @@ _AS_YES_NO = {"true": "yes", "1": "yes", "false": "no", "0": "no"}
 
 def search_args() -> MultiDict[str, str]:
     """The query string as the search service reads it (``limit`` is the API's name for ``per_page``)."""
+    refuse_nul_args()
     args: MultiDict[str, str] = MultiDict()
     for key, value in request.args.items(multi=True):
         if key in ("page", "per_page"):
@@ -441,7 +447,12 @@ def facets_answer(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[di
 @bp.route("/v1/commons")
 def commons_list() -> Any:
     """The catalogue search: the same service, so the same counts, as the /commons page."""
-    params = SearchParams.from_args(search_args(), per_page_name="limit")
+    try:
+        params = SearchParams.from_args(search_args(), per_page_name="limit")
+    except ValidationFailed as exc:
+        # The service names the page size per_page in its messages; the API calls it limit.
+        errors = {("limit" if key == "per_page" else key): value for key, value in exc.errors.items()}
+        raise ValidationFailed(errors) from exc
     result = search(params)
     items = [commons_item(c) for c in result.items]
     return jsonify(list_answer(items, result.total, result.next_cursor, facets=facets_answer(result.facets)))

@@ -21,6 +21,7 @@ from flask import Response, abort, current_app, request, stream_with_context, ur
 from lxml import etree
 from sqlalchemy import select
 
+from commons.api.helpers import refuse_nul_args
 from commons.catalogue.models import Commons, CommonsSteward, Repository
 from commons.catalogue.search import SearchParams, iter_matching
 from commons.catalogue.views import bp
@@ -62,6 +63,7 @@ PUBLICCODE_VERSION = "0.4"
 
 def _search_params() -> SearchParams:
     """The search of ``/commons`` for the current query string (ValidationFailed on bad input)."""
+    refuse_nul_args()
     return SearchParams.from_args(request.args)
 
 
@@ -291,7 +293,9 @@ def publiccode_text(commons: Commons) -> str:
 @bp.route("/commons/<slug>/publiccode.yml")
 def publiccode(slug: str) -> Response:
     """The publiccode.yml of a commons."""
-    commons = db.session.scalar(select(Commons).where(Commons.slug == slug[:200]))
+    commons = None
+    if len(slug) <= 120 and "\x00" not in slug:
+        commons = db.session.scalar(select(Commons).where(Commons.slug == slug))
     if commons is None:
         abort(404)
     return Response(
