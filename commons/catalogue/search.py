@@ -355,11 +355,12 @@ class SearchResult:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        """Pages reachable by number (deeper results are reachable with the cursor)."""
+        return min(MAX_PAGE, max(1, math.ceil(self.total / self.per_page)))
 
     @property
     def has_next(self) -> bool:
-        return self.offset + len(self.items) < self.total
+        return self.offset + len(self.items) < self.total and self.page < MAX_PAGE
 
     @property
     def has_previous(self) -> bool:
