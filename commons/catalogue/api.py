@@ -22,11 +22,13 @@ from commons.api import bp
 from commons.api.helpers import (
     decode_cursor,
     encode_cursor,
+    json_body,
     list_answer,
     page_limit,
     query_choice,
     query_text,
     refuse_nul_args,
+    require_token_user,
 )
 from commons.catalogue.models import (
     Commons,
@@ -456,3 +458,105 @@ def commons_list() -> Any:
     result = search(params)
     items = [commons_item(c) for c in result.items]
     return jsonify(list_answer(items, result.total, result.next_cursor, facets=facets_answer(result.facets)))
+
+
+def _body_text(body: dict[str, Any], name: str, errors: dict[str, list[str]], *, required: bool = False) -> str | None:
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors[name] = [_("This field is required.")]
+        return None
+    if not isinstance(value, str):
+        errors[name] = [_("Send a string.")]
+        return None
+    if "\x00" in value:
+        errors[name] = [_("The value contains a character that is not allowed.")]
+        return None
+    return value
+
+
+def _commit_or_rollback(operation: Any) -> Any:
+    """Run a service call; commit what it flushed, or roll back so that a refused write leaves nothing."""
+    try:
+        result = operation()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+@bp.route("/v1/usage", methods=["POST"])
+def usage_declare() -> Any:
+    """Declare that the token user's organisation (or, for admins, any organisation) uses a commons."""
+    from commons.catalogue.services import declare_usage
+
+    user = require_token_user()
+    body = json_body()
+    errors: dict[str, list[str]] = {}
+    slug = _body_text(body, "commons", errors, required=True)
+    org_slug = _body_text(body, "organisation", errors)
+    context = _body_text(body, "context", errors)
+    instance_url = _body_text(body, "instance_url", errors)
+    since_text = _body_text(body, "since", errors)
+    since = None
+    if since_text is not None:
+        try:
+            since = date.fromisoformat(since_text)
+        except ValueError:
+            errors["since"] = [_("Give a date as YYYY-MM-DD.")]
+    public = body.get("public", True)
+    if not isinstance(public, bool):
+        errors["public"] = [_("Send true or false.")]
+    commons = organisation = None
+    if slug is not None and "commons" not in errors:
+        commons = db.session.scalar(select(Commons).where(Commons.slug == slug[:200]))
+        if commons is None:
+            errors["commons"] = [_("No commons with this name.")]
+    if org_slug is not None and "organisation" not in errors:
+        organisation = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug[:200]))
+        if organisation is None:
+            errors["organisation"] = [_("No organisation with this name.")]
+    if errors:
+        raise ValidationFailed(errors)
+    assert commons is not None
+    org_id = organisation.id if organisation is not None else user.organisation_id
+    existed = org_id is not None and (
+        db.session.scalar(
+            select(UsageDeclaration.id).where(
+                UsageDeclaration.commons_id == commons.id, UsageDeclaration.organisation_id == org_id
+            )
+        )
+        is not None
+    )
+    usage = _commit_or_rollback(
+        lambda: declare_usage(
+            user,
+            commons,
+            organisation=organisation,
+            context=context,
+            since=since,
+            instance_url=instance_url,
+            public=bool(public),
+        )
+    )
+    answer = usage_item(usage) | {"public": usage.public}
+    return jsonify(answer), 200 if existed else 201
+
+
+@bp.route("/v1/nominations", methods=["POST"])
+def nominations_create() -> Any:
+    """Propose a candidate by repository URL: 201 with the new commons, 200 with the one that exists."""
+    from commons.catalogue.services import nominate
+
+    user = require_token_user()
+    body = json_body()
+    errors: dict[str, list[str]] = {}
+    url = _body_text(body, "url", errors, required=True)
+    kind = _body_text(body, "kind", errors)
+    reason = _body_text(body, "reason", errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert url is not None
+    commons, created = _commit_or_rollback(lambda: nominate(user, url, kind=kind, reason=reason))
+    return jsonify({"created": created, "commons": commons_item(commons)}), 201 if created else 200

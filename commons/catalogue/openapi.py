@@ -176,7 +176,28 @@ SCHEMAS: dict[str, Any] = {
             "needs": {"type": "array", "items": {"type": "object"}},
             "health": {
                 "type": "object",
-                "description": "The health score with the inputs it was computed from.",
+                "description": "The health score (0 to maximum) with every input it was computed from; unknown "
+                "inputs score zero and say so. member_states: states that use or contribute.",
+                "properties": {
+                    "score": _nullable("integer"),
+                    "maximum": _nullable("integer"),
+                    "inputs": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["key"],
+                            "properties": {
+                                "key": {"type": "string"},
+                                "label": {"type": "string"},
+                                "maximum": {"type": "integer"},
+                                "points": {"type": "integer"},
+                                "known": {"type": "boolean"},
+                                "detail": {"type": "string"},
+                            },
+                        },
+                    },
+                    "member_states": STRINGS,
+                },
             },
             "review": _ref("ReviewSummary"),
             "publiccode_url": {"type": "string", "format": "uri"},

@@ -98,3 +98,21 @@ def test_catalogue_answers_match_their_schemas(client, document):
     ]
     for path, url in cases:
         _check(document, path, "get", client.get(url))
+
+
+def test_write_answers_match_their_schemas(client, document, users):
+    from commons.accounts.services import create_token
+
+    user = users["user"]
+    user.organisation = OrganisationFactory(slug="writer-org")
+    CommonsFactory(slug="written")
+    db.session.flush()
+    _row, clear = create_token(user)
+    db.session.flush()
+    auth = {"Authorization": f"Bearer {clear}"}
+    _check(document, "/api/v1/usage", "post", client.post("/api/v1/usage", json={"commons": "written"}, headers=auth))
+    _check(document, "/api/v1/usage", "post", client.post("/api/v1/usage", json={"commons": "written"}, headers=auth))
+    _check(document, "/api/v1/usage", "post", client.post("/api/v1/usage", json={"commons": "x"}, headers=auth))
+    _check(document, "/api/v1/usage", "post", client.post("/api/v1/usage", json={"commons": "written"}))
+    _check(document, "/api/v1/nominations", "post", client.post("/api/v1/nominations", json={}, headers=auth))
+    _check(document, "/api/v1/nominations", "post", client.post("/api/v1/nominations", json={"url": "x"}))
