@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from commons.forms import BaseForm, http_url, not_placeholder
@@ -36,10 +37,10 @@ class EmptyForm(BaseForm):
 
 
 FORGE_CHOICES = [
-    ("", _l("Detect from the address (github.com, gitlab.com, codeberg.org)")),
-    ("github", _l("GitHub")),
-    ("gitlab", _l("GitLab (gitlab.com or self-managed)")),
-    ("gitea", _l("Gitea or Forgejo")),
+    SelectChoice("", _l("Detect from the address (github.com, gitlab.com, codeberg.org)")),
+    SelectChoice("github", _l("GitHub")),
+    SelectChoice("gitlab", _l("GitLab (gitlab.com or self-managed)")),
+    SelectChoice("gitea", _l("Gitea or Forgejo")),
 ]
 
 
