@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: EUPL-1.2
+"""Keyboard only: the main forms can be reached, completed and submitted with Tab, typing and Enter; every
+focused element shows a visible focus indicator; an invalid form moves focus to the error summary, whose
+links move focus to the fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import DEMO_EMAILS
+from tests.browser.liveserver import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+MAX_TABS = 80
+
+FOCUS_STYLE = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1;
+  const shadow = s.boxShadow && s.boxShadow !== 'none';
+  return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute('name') || '',
+          text: (e.innerText || e.value || '').trim().slice(0, 40), visible: outline || shadow};
+}"""
+
+
+def focused(page: Any) -> dict[str, Any] | None:
+    result: dict[str, Any] | None = page.evaluate(FOCUS_STYLE)
+    return result
+
+
+def tab_to(page: Any, selector: str) -> None:
+    """Press Tab until the element matching ``selector`` has focus (bounded, fails when it never does)."""
+    for _ in range(MAX_TABS):
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"{selector} is not reachable with Tab within {MAX_TABS} presses")
+
+
+def test_login_form_is_completed_and_submitted_with_the_keyboard(page):
+    page.goto("/login")
+    tab_to(page, "#email")
+    page.keyboard.type(DEMO_EMAILS["user"])
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "password"
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Tab")
+    assert focused(page)["tag"] == "button"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/login" not in page.url
+    assert page.locator("header").get_by_text("My account").count() == 1
+
+
+def test_invalid_form_moves_focus_to_the_error_summary_and_its_links_to_the_fields(page):
+    page.goto("/login")
+    tab_to(page, "main button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'")
+    assert page.title().startswith("Error: ")
+    assert focused(page)["visible"], "the focused error summary has no visible focus"
+    links = page.locator("#error-summary a")
+    assert links.count() >= 1
+    page.keyboard.press("Tab")
+    first = focused(page)
+    assert first["tag"] == "a", first
+    target = links.first.get_attribute("href")
+    page.keyboard.press("Enter")
+    page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=target[1:])
+    # The field says it is invalid and which message describes it.
+    field = page.locator(target)
+    assert field.get_attribute("aria-invalid") == "true"
+    assert f"{target[1:]}-error" in (field.get_attribute("aria-describedby") or "")
+
+
+def test_password_form_is_completed_and_submitted_with_the_keyboard(page, login_page):
+    login_page(page, "secretariat")
+    new = "a keyboard-only passphrase"
+
+    def change(current: str, replacement: str) -> None:
+        page.goto("/account")
+        tab_to(page, "#pw-current_password")
+        page.keyboard.type(current)
+        page.keyboard.press("Tab")
+        page.keyboard.type(replacement)
+        page.keyboard.press("Tab")
+        page.keyboard.type(replacement)
+        page.keyboard.press("Tab")
+        assert focused(page)["tag"] == "button"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+
+    change(DEMO_PASSWORD, new)
+    try:
+        assert page.get_by_text("Your password has been changed").count() == 1
+    finally:
+        change(new, DEMO_PASSWORD)  # the demo account keeps its password for the other tests
+    assert page.get_by_text("Your password has been changed").count() == 1
+
+
+@pytest.mark.parametrize(("role", "path"), [("anonymous", "/"), ("anonymous", "/login"), ("user", "/account")])
+def test_every_tab_stop_shows_a_visible_focus(page, login_page, role, path):
+    login_page(page, role)
+    page.goto(path)
+    seen = []
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        state = focused(page)
+        if state is None:
+            break
+        key = (state["tag"], state["id"], state["name"], state["text"])
+        if key in seen:
+            break  # wrapped around
+        seen.append(key)
+        assert state["visible"], f"{path}: no visible focus on {state}"
+    assert len(seen) >= 3, f"{path}: only {len(seen)} tab stops"
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    state = focused(page)
+    assert state["tag"] == "a" and "Skip" in state["text"], state
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'main-content'")
