@@ -139,17 +139,19 @@ def register(group: click.Group) -> None:
 
             if not current_app.config.get("COMMONS_BROKER_URL"):
                 fail("--queue needs COMMONS_BROKER_URL.")
-            for source in sources:
-                job = services.queue_job(None, source)
-                db.session.commit()
+            # Every job is committed before the first is sent: a worker must never start while this
+            # process still writes (SQLite refuses a second writer).
+            jobs = [services.queue_job(None, source) for source in sources]
+            db.session.commit()
+            for job in jobs:
                 enqueue(job)
-                jobs.append(job)
                 if not as_json:
-                    click.echo(f"Queued job {job.id} for source {source.id} ({source.web_url}).")
+                    click.echo(f"Queued job {job.id} for source {job.source_id}.")
             if wait:
                 deadline = time.monotonic() + timeout
                 while time.monotonic() < deadline:
-                    db.session.expire_all()
+                    # End the read transaction: a snapshot would never show the workers' commits.
+                    db.session.rollback()
                     if all(job.status not in ("queued", "running") for job in jobs):
                         break
                     time.sleep(0.2)
@@ -252,5 +254,11 @@ def register(group: click.Group) -> None:
 
         if not current_app.config.get("COMMONS_BROKER_URL"):
             fail("COMMONS_BROKER_URL is not set: harvests run inline with `commons harvest run`.")
+        from commons.database import is_sqlite
+
+        if is_sqlite() and concurrency > 1:
+            # SQLite takes one writer at a time: parallel runs would fail with "database is locked".
+            click.echo("SQLite database: running one harvest at a time.", err=True)
+            concurrency = 1
         celery = celery_for(current_app._get_current_object())  # type: ignore[attr-defined]
         celery.worker_main(["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", "--pool=threads"])

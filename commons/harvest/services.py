@@ -91,15 +91,18 @@ def _check_source(
     if kind not in SOURCE_KINDS:
         errors["kind"] = [_("Choose one of: %(kinds)s.", kinds=", ".join(SOURCE_KINDS))]
     else:
+        web = (url or "").strip()
+        api = (api_url or "").strip() or None
         try:
-            spec = source_from_url(kind, (url or "").strip(), (api_url or "").strip() or None)  # type: ignore[arg-type]
+            spec = source_from_url(kind, web)  # type: ignore[arg-type]
         except ValueError as exc:
-            field_name = "api_url" if api_url and "api" in str(exc).lower() else "url"
+            errors["url"] = [_("This is not the address of a forge account: %(reason)s", reason=str(exc))]
+        if spec is not None and api is not None:
             try:
-                source_from_url(kind, (url or "").strip())  # type: ignore[arg-type]
-            except ValueError:
-                field_name = "url"
-            errors[field_name] = [_("This is not the address of a forge account: %(reason)s", reason=str(exc))]
+                spec = source_from_url(kind, web, api)  # type: ignore[arg-type]
+            except ValueError as exc:
+                spec = None
+                errors["api_url"] = [_("This is not the address of a forge API: %(reason)s", reason=str(exc))]
     org: Organisation | None = None
     if organisation:
         org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation.strip()))
