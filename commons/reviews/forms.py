@@ -8,18 +8,25 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import DateField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
 from commons.forms import BaseForm
 from commons.reviews.models import Criterion
 
 VERDICT_CHOICES = [
-    ("pass", _l("Pass")),
-    ("fail", _l("Fail")),
-    ("n_a", _l("Not applicable")),
-    ("needs_info", _l("Needs information")),
+    SelectChoice("pass", _l("Pass")),
+    SelectChoice("fail", _l("Fail")),
+    SelectChoice("n_a", _l("Not applicable")),
+    SelectChoice("needs_info", _l("Needs information")),
 ]
-SCORE_CHOICES = [("", _l("No score")), ("0", "0"), ("1", "1"), ("2", "2"), ("3", "3")]
+SCORE_CHOICES = [
+    SelectChoice("", _l("No score")),
+    SelectChoice("0", "0"),
+    SelectChoice("1", "1"),
+    SelectChoice("2", "2"),
+    SelectChoice("3", "3"),
+]
 
 
 class VersionedForm(BaseForm):
@@ -38,7 +45,7 @@ class NewReviewForm(BaseForm):
     commons = SelectField(_l("Commons"), validators=[InputRequired(_l("Choose a commons."))])
     round = SelectField(
         _l("Round"),
-        choices=[("initial", _l("Initial review")), ("renewal", _l("Renewal"))],
+        choices=[SelectChoice("initial", _l("Initial review")), SelectChoice("renewal", _l("Renewal"))],
         validators=[InputRequired(_l("Choose a round."))],
     )
 
@@ -59,7 +66,10 @@ class VolunteerForm(VersionedForm):
 class ConflictForm(VersionedForm):
     has_conflict = RadioField(
         _l("Do you have a conflict of interest with this commons?"),
-        choices=[("no", _l("No, I have no conflict of interest")), ("yes", _l("Yes, I have a conflict of interest"))],
+        choices=[
+            SelectChoice("no", _l("No, I have no conflict of interest")),
+            SelectChoice("yes", _l("Yes, I have a conflict of interest")),
+        ],
         validators=[InputRequired(_l("Say whether you have a conflict of interest."))],
     )
     statement = TextAreaField(
@@ -89,7 +99,7 @@ class AnswerForm(VersionedForm):
 class DecisionForm(VersionedForm):
     decision = RadioField(
         _l("Decision"),
-        choices=[("accepted", _l("Accepted")), ("ineligible", _l("Ineligible"))],
+        choices=[SelectChoice("accepted", _l("Accepted")), SelectChoice("ineligible", _l("Ineligible"))],
         validators=[InputRequired(_l("Choose accepted or ineligible."))],
     )
     rationale = TextAreaField(
@@ -104,7 +114,10 @@ def assessment_form_class(criteria: list[Criterion]) -> type[VersionedForm]:
     fields: dict[str, Any] = {
         "complete": RadioField(
             _l("When saving"),
-            choices=[("no", _l("Save as draft")), ("yes", _l("Save and mark my assessment as complete"))],
+            choices=[
+                SelectChoice("no", _l("Save as draft")),
+                SelectChoice("yes", _l("Save and mark my assessment as complete")),
+            ],
             default="no",
         )
     }

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from commons.accounts.models import User
 from commons.catalogue.models import Commons
@@ -68,8 +69,8 @@ def new() -> Any:
     require(_actor(), "review:manage")
     form = NewReviewForm()
     taken = {r.commons_id for r in db.session.scalars(select(Review).where(Review.status.in_(services.OPEN_STATES)))}
-    form.commons.choices = [("", _("Choose a commons"))] + [
-        (c.slug, c.name)
+    form.commons.choices = [SelectChoice("", _("Choose a commons"))] + [
+        SelectChoice(c.slug, c.name)
         for c in db.session.scalars(
             select(Commons).where(Commons.catalogue_status != "archived").order_by(Commons.name)
         )
@@ -164,8 +165,8 @@ def assign(review_id: int) -> Any:
     review = _load(review_id)
     require(_actor(), "review:assign")
     form = AssignForm(version=review.version)
-    form.reviewer.choices = [("", _("Choose a reviewer"))] + [
-        (str(u.id), f"{u.name} ({u.member_state_code})") for u in services.eligible_reviewers(review)
+    form.reviewer.choices = [SelectChoice("", _("Choose a reviewer"))] + [
+        SelectChoice(str(u.id), f"{u.name} ({u.member_state_code})") for u in services.eligible_reviewers(review)
     ]
     status = 200
     if form.validate_on_submit():
