@@ -117,14 +117,35 @@ def undocumented(app: Flask, document: dict[str, Any]) -> list[str]:
     return missing
 
 
-def build_document(app: Flask) -> dict[str, Any]:
-    """Assemble the whole document. Operations described but not routed are dropped, so it never lies."""
+def _merge(modules: list[Any]) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Paths and schemas of all modules, and the names two modules define differently (first wins)."""
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {}
-    for module in feature_modules():
+    clashes: list[str] = []
+    for module in modules:
         for path, item in getattr(module, "PATHS", {}).items():
-            paths.setdefault(path, {}).update(copy.deepcopy(item))
-        schemas.update(copy.deepcopy(getattr(module, "SCHEMAS", {})))
+            merged = paths.setdefault(path, {})
+            for key, value in item.items():
+                if key in merged and merged[key] != value:
+                    clashes.append(f"{key} {path} ({module.__name__})")
+                    continue
+                merged[key] = copy.deepcopy(value)
+        for name, schema in getattr(module, "SCHEMAS", {}).items():
+            if name in schemas and schemas[name] != schema:
+                clashes.append(f"schema {name} ({module.__name__})")
+                continue
+            schemas[name] = copy.deepcopy(schema)
+    return paths, schemas, clashes
+
+
+def clashes() -> list[str]:
+    """Operations or schemas that two features define differently: each must have one owner."""
+    return _merge(feature_modules())[2]
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """Assemble the whole document. Operations described but not routed are dropped, so it never lies."""
+    paths, schemas, _clashes = _merge(feature_modules())
     routed = api_rules(app)
     paths = {
         path: {key: value for key, value in item.items() if key not in HTTP_METHODS or key in routed[path]}

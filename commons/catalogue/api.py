@@ -80,8 +80,9 @@ def _optional(module: str, name: str) -> Any:
 # --------------------------------------------------------------------------- commons
 
 
-def commons_item(commons: Commons) -> dict[str, Any]:
-    """The list representation of a commons (also the head of the full record)."""
+def commons_item(commons: Commons, page_url: str | None = None) -> dict[str, Any]:
+    """The list representation of a commons (also the head of the full record). ``page_url`` saves
+    building the page's URL where there is no request (streamed exports)."""
     return {
         "slug": commons.slug,
         "name": commons.name,
@@ -95,7 +96,7 @@ def commons_item(commons: Commons) -> dict[str, Any]:
         "usage_count": commons.usage_count or 0,
         "stars": commons.stars or 0,
         "last_activity_at": iso(commons.last_activity_at),
-        "url": url_for("catalogue.detail", slug=commons.slug, _external=True),
+        "url": page_url or url_for("catalogue.detail", slug=commons.slug, _external=True),
     }
 
 

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import yaml
-from flask import Response, abort, current_app, request, stream_with_context, url_for
+from flask import Response, abort, current_app, request, url_for
 from lxml import etree
 from sqlalchemy import select
 
 from commons.api.helpers import refuse_nul_args
 from commons.catalogue.models import Commons, CommonsSteward, Repository
-from commons.catalogue.search import SearchParams, iter_matching
+from commons.catalogue.search import SearchParams
 from commons.catalogue.views import bp
 from commons.extensions import db
 from commons.types import utcnow
@@ -59,6 +61,7 @@ CSV_COLUMNS = (
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FEED_SIZE = 50
 PUBLICCODE_VERSION = "0.4"
+EXPORT_BATCH = 500
 
 
 def _search_params() -> SearchParams:
@@ -67,8 +70,33 @@ def _search_params() -> SearchParams:
     return SearchParams.from_args(request.args)
 
 
-def _matching(params: SearchParams) -> Iterable[Commons]:
-    return iter_matching(params)
+def matching_ids(params: SearchParams) -> list[int]:
+    """Ids of every commons matching ``params``, in the search's order (ints: cheap even for 100,000)."""
+    from commons.catalogue import search as search_module
+
+    conditions = list(search_module._conditions(params).values())
+    stmt = search_module._order(params, select(Commons.id).where(*conditions))
+    return list(db.session.scalars(stmt))
+
+
+def stream_rows(ids: list[int], render: Callable[[list[Commons]], str]) -> Iterator[str]:
+    """Render the commons of ``ids`` batch by batch, each batch in an application context of its own.
+
+    The request's context is not kept open across ``yield`` (servers and test clients may resume the
+    generator elsewhere), so nothing here may need the request: URLs are built beforehand.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    for start in range(0, len(ids), EXPORT_BATCH):
+        chunk = ids[start : start + EXPORT_BATCH]
+        with app.app_context():
+            rows = {c.id: c for c in db.session.scalars(select(Commons).where(Commons.id.in_(chunk)))}
+            text = render([rows[i] for i in chunk if i in rows])
+        yield text
+
+
+def page_url_template() -> str:
+    """The external URL of a commons page with ``{slug}`` in place of the slug."""
+    return url_for("catalogue.detail", slug="SLUG", _external=True).replace("SLUG", "{slug}")
 
 
 def _iso(value: Any) -> str:
@@ -80,7 +108,7 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def csv_row(commons: Commons) -> list[str]:
+def csv_row(commons: Commons, page_url: str) -> list[str]:
     """One commons as the CSV's columns (lists joined with ``;``)."""
     values = {
         "slug": commons.slug,
@@ -97,7 +125,7 @@ def csv_row(commons: Commons) -> list[str]:
         "last_activity_at": _iso(commons.last_activity_at),
         "accepted_at": _iso(commons.accepted_at),
         "website": commons.website or "",
-        "url": url_for("catalogue.detail", slug=commons.slug, _external=True),
+        "url": page_url.format(slug=quote(commons.slug)),
     }
     return [safe_cell(values[column]) for column in CSV_COLUMNS]
 
@@ -121,58 +149,62 @@ def export_csv() -> Response:
     """Every commons matching the search, as CSV with ``#`` comment lines stating date, filters, licence."""
     params = _search_params()
     generated = utcnow().replace(microsecond=0)
+    ids = matching_ids(params)
+    page_url = page_url_template()
+    head = io.StringIO()
+    head.write(f"# commons catalogue export, schema_version {SCHEMA_VERSION}\r\n")
+    head.write(f"# generated_at: {generated.isoformat()}\r\n")
+    head.write(f"# filters: {_one_line(_filters_text(params.filters()))}\r\n")
+    head.write(f"# licence: {DATA_LICENCE['id']} ({DATA_LICENCE['url']}), {DATA_LICENCE['attribution']}\r\n")
+    csv.writer(head, lineterminator="\r\n").writerow(CSV_COLUMNS)
 
-    def generate() -> Iterator[str]:
+    def render(rows: list[Commons]) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
-        yield f"# commons catalogue export, schema_version {SCHEMA_VERSION}\r\n"
-        yield f"# generated_at: {generated.isoformat()}\r\n"
-        yield f"# filters: {_one_line(_filters_text(params.filters()))}\r\n"
-        yield f"# licence: {DATA_LICENCE['id']} ({DATA_LICENCE['url']}), {DATA_LICENCE['attribution']}\r\n"
-        writer.writerow(CSV_COLUMNS)
-        for index, commons in enumerate(_matching(params), start=1):
-            writer.writerow(csv_row(commons))
-            if index % 200 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        writer.writerows(csv_row(c, page_url) for c in rows)
+        return buffer.getvalue()
 
     return Response(
-        stream_with_context(generate()),
+        itertools.chain([head.getvalue()], stream_rows(ids, render)),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="commons-{generated:%Y%m%d}.csv"',
-            "X-Content-Type-Options": "nosniff",
-        },
+        headers={"Content-Disposition": f'attachment; filename="commons-{generated:%Y%m%d}.csv"'},
     )
+
+
+def json_item(commons: Commons, page_url: str) -> dict[str, Any]:
+    """A commons in the JSON export: the API's list item."""
+    from commons.catalogue.api import commons_item
+
+    return commons_item(commons, page_url=page_url.format(slug=quote(commons.slug)))
 
 
 @bp.route("/commons/export.json")
 def export_json() -> Response:
     """Every commons matching the search as one JSON object with ``schema_version`` and ``items``."""
-    from commons.catalogue.api import commons_item
-
     params = _search_params()
     generated = utcnow().replace(microsecond=0)
+    ids = matching_ids(params)
+    page_url = page_url_template()
     head = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated.isoformat(),
         "filters": params.filters(),
         "licence": DATA_LICENCE,
+        "total": len(ids),
     }
+    state = {"first": True}
 
-    def generate() -> Iterator[str]:
-        # Streamed by hand so that a large result never sits in memory as one document.
-        yield json.dumps(head)[:-1] + ', "items": ['
-        first = True
-        for commons in _matching(params):
-            yield ("" if first else ",") + json.dumps(commons_item(commons), ensure_ascii=False)
-            first = False
-        yield "]}"
+    def render(rows: list[Commons]) -> str:
+        parts = []
+        for commons in rows:
+            parts.append(("" if state["first"] else ",") + json.dumps(json_item(commons, page_url), ensure_ascii=False))
+            state["first"] = False
+        return "".join(parts)
 
+    # Streamed by hand so that a large result never sits in memory as one document.
+    opening = json.dumps(head, ensure_ascii=False)[:-1] + ', "items": ['
     return Response(
-        stream_with_context(generate()),
+        itertools.chain([opening], stream_rows(ids, render), ["]}"]),
         mimetype="application/json",
         headers={"Content-Disposition": f'inline; filename="commons-{generated:%Y%m%d}.json"'},
     )
@@ -214,7 +246,11 @@ def generated_publiccode(commons: Commons) -> dict[str, Any]:
     owner = next((s.organisation for s in stewards if s.role == "owner"), None)
     if owner is None and stewards:
         owner = stewards[0].organisation
-    url = next((r.web_url for r in repos if r.web_url), None) or commons.website or ""
+    url = (
+        next((r.web_url for r in repos if r.web_url), None)
+        or commons.website
+        or url_for("catalogue.detail", slug=commons.slug, _external=True)
+    )
     note = (
         "This description was generated by the commons catalogue from harvested repository data; "
         "it is not a publiccode.yml published by the project itself."

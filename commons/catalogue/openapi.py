@@ -118,15 +118,24 @@ SCHEMAS: dict[str, Any] = {
             "health": {"type": "object", "description": "Harvested signals (releases, contributors, bus factor…)."},
         },
     },
-    "ReviewSummary": {
+    "CommonsReview": {
         "type": "object",
         "nullable": True,
-        "description": "The working group's review; null before any review was submitted.",
+        "description": "The working group's public review state; null before any round is public.",
         "properties": {
             "status": {"type": "string"},
             "decision": _nullable("string", description="accepted or ineligible once decided."),
             "decided_at": DATE_TIME,
+            "valid_from": DATE,
             "valid_until": DATE,
+            "round": {"type": "string"},
+            "criteria_version": {"type": "string"},
+            "rationale": _nullable("string"),
+            "scores": {
+                "type": "object",
+                "description": "Mean score (0-3) per scored criterion.",
+                "additionalProperties": {"type": "number", "nullable": True},
+            },
         },
     },
     "CommonsRecord": {
@@ -199,7 +208,7 @@ SCHEMAS: dict[str, Any] = {
                     "member_states": STRINGS,
                 },
             },
-            "review": _ref("ReviewSummary"),
+            "review": _ref("CommonsReview"),
             "publiccode_url": {"type": "string", "format": "uri"},
         },
     },

@@ -10,7 +10,7 @@ from flask import Flask
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 
-from commons.api.openapi import flask_path, undocumented
+from commons.api.openapi import clashes, flask_path, undocumented
 from commons.extensions import db
 from tests.catalogue.factories import StewardFactory, UsageFactory
 from tests.factories import CommonsFactory, OrganisationFactory, RepositoryFactory
@@ -44,6 +44,10 @@ def test_completeness_check_notices_an_undocumented_route(app, document):
     other.add_url_rule("/api/v1/widgets/<int:widget_id>", "widgets", methods=["GET", "DELETE"])
     assert undocumented(other, document) == ["DELETE /api/v1/widgets/{widget_id}", "GET /api/v1/widgets/{widget_id}"]
     assert flask_path("/api/v1/harvest/jobs/<int:job_id>") == "/api/v1/harvest/jobs/{job_id}"
+
+
+def test_no_two_features_define_the_same_schema_or_operation(app):
+    assert clashes() == []
 
 
 def test_writes_declare_bearer_security_and_error_responses(document):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -74,15 +75,16 @@ def test_list_counts_equal_the_search_service_of_the_page(client, catalogue):
 
 
 def test_list_counts_equal_the_html_page(client, catalogue, app):
-    if "catalogue.search" not in app.view_functions:
-        pytest.skip("the /commons page is not there yet")
-    query = "q=parcel&license=EUPL-1.2"
-    body = client.get(f"/api/v1/commons?{query}").json
-    page = client.get(f"/commons?{query}").get_data(as_text=True)
-    assert body["total"] > 0
-    for item in body["items"]:
-        assert f"/commons/{item['slug']}" in page
-    assert "/commons/api-commons-00" not in page  # a meeting planner under MIT matches neither filter
+    for query in ("q=parcel&license=EUPL-1.2", "country=FR&country=DE&status=candidate", "license=MIT"):
+        body = client.get(f"/api/v1/commons?{query}").json
+        page = client.get(f"/commons?{query}").get_data(as_text=True)
+        counted = re.search(r'id="result-count">\s*(\d+) commons', page)
+        assert counted, page[:2000]
+        assert int(counted.group(1)) == body["total"] > 0
+        for item in body["items"]:
+            assert f"/commons/{item['slug']}" in page
+        for value in body["facets"]["license"]:
+            assert f'{value["value"]} <span class="commons-facet__count">({value["count"]}' in page
 
 
 def _args(query: str):
