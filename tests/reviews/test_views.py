@@ -165,7 +165,9 @@ def test_full_round_through_the_pages_and_public_page(client: FlaskClient, staff
         ptoken = csrf_token(other, f"/reviews/{review.id}/conflict")
         db.session.expire_all()
         version = db.session.get(Review, review.id).version
-        other.post(f"/reviews/{review.id}/conflict", data={"csrf_token": ptoken, "version": version, "has_conflict": "no"})
+        other.post(
+            f"/reviews/{review.id}/conflict", data={"csrf_token": ptoken, "version": version, "has_conflict": "no"}
+        )
         db.session.expire_all()
         data = form_data(ALL_PASS)
         data.update(csrf_token=ptoken, version=str(db.session.get(Review, review.id).version))
