@@ -822,3 +822,82 @@ def run_source(
     db.session.commit()
     cfg = config if config is not None else current_app.config
     return _Run(source, job, cfg, progress, started).run()
+
+
+# --- reading, for the pages ----------------------------------------------------------------------------
+
+
+def list_sources(user: Any) -> list[HarvestSource]:
+    """Every source, proposed ones first (``harvest:manage``)."""
+    require(user, "harvest:manage")
+    order = {"proposed": 0, "approved": 1, "rejected": 2}
+    rows = list(db.session.scalars(select(HarvestSource).order_by(HarvestSource.id)))
+    return sorted(rows, key=lambda s: (order.get(s.approval_state, 3), s.id))
+
+
+def list_jobs(user: Any, *, source: HarvestSource | None = None, limit: int = 50) -> list[HarvestJob]:
+    """The latest jobs, newest first (``harvest:manage``)."""
+    require(user, "harvest:manage")
+    query = select(HarvestJob).order_by(HarvestJob.id.desc()).limit(limit)
+    if source is not None:
+        query = query.where(HarvestJob.source_id == source.id)
+    return list(db.session.scalars(query))
+
+
+def job_items(job: HarvestJob, *, errors_only: bool = False, limit: int = 500) -> list[HarvestItem]:
+    """The items of a job, errors first."""
+    query = select(HarvestItem).where(HarvestItem.job_id == job.id)
+    if errors_only:
+        query = query.where(HarvestItem.status == "error")
+    rows = list(db.session.scalars(query.order_by(HarvestItem.id).limit(limit)))
+    return sorted(rows, key=lambda i: (i.status != "error", i.id))
+
+
+class _AlwaysSame(datetime):
+    """An activity date equal to any other: the preview never fetches publiccode.yml files."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    __hash__ = datetime.__hash__
+
+
+class _PreviewState:
+    def previous_pushed_at(self, host: str, remote_id: str) -> datetime | None:
+        return _AlwaysSame(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass
+class Preview:
+    """The first repositories of a source, fetched live through the guard; nothing is stored."""
+
+    records: list[RepositoryRecord]
+    errors: list[ItemError]
+    error: str | None = None
+
+
+def preview_source(user: Any, source: HarvestSource, limit: int = 20) -> Preview:
+    """Fetch the first page of a source's listing (``harvest:manage``); writes nothing."""
+    require(user, "harvest:manage")
+    from harvesters import MemoryHttpCache
+
+    preview = Preview([], [])
+    session = session_from_config(current_app.config)
+    try:
+        for item in harvest_source(source_spec(source), session, MemoryHttpCache(), _PreviewState(), 1):
+            if isinstance(item, RepositoryRecord):
+                preview.records.append(item)
+                if len(preview.records) >= limit:
+                    break
+            elif isinstance(item, ItemError):
+                preview.errors.append(item)
+    except BudgetExhausted as exc:
+        preview.error = str(exc)
+    finally:
+        session.close()
+    if preview.error is None and not preview.records and preview.errors:
+        preview.error = preview.errors[0].message
+    return preview
