@@ -77,8 +77,8 @@ bench: install-test ## All benchmarks at a reduced size (see bench/README.md for
 	$(BIN)/python bench/catalogue.py --commons 10000
 	$(BIN)/python bench/load.py --seconds 20
 
-bench-load: install-test ## Load test: gunicorn (2 workers) on the demo data, 60 s on loopback (SECONDS=60)
-	$(BIN)/python bench/load.py --seconds $${SECONDS:-60} --json
+bench-load: install-test ## Load test: gunicorn (2 workers) on the demo data, 60 s on loopback (LOAD_SECONDS=60)
+	$(BIN)/python bench/load.py --seconds $(or $(LOAD_SECONDS),60) --json
 
 clean: ## Remove the virtualenv, caches and the local database
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
