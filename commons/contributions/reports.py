@@ -176,22 +176,24 @@ def member_states() -> list[MemberState]:
 # --------------------------------------------------------------------------------------------------- loading
 
 
-_EAGER = (
-    selectinload(Contribution.funding_lines),
-    selectinload(Contribution.staff),
-    selectinload(Contribution.governance),
-    selectinload(Contribution.in_kind),
-    selectinload(Contribution.evidence),
-    selectinload(Contribution.member_state),
-    selectinload(Contribution.commons),
-    selectinload(Contribution.contributing_org),
-    selectinload(Contribution.recipient_org),
-    selectinload(Contribution.intermediary_org),
-)
+def _eager() -> tuple[Any, ...]:
+    # Built per query: loader options at import time would configure the mappers before every model exists.
+    return (
+        selectinload(Contribution.funding_lines),
+        selectinload(Contribution.staff),
+        selectinload(Contribution.governance),
+        selectinload(Contribution.in_kind),
+        selectinload(Contribution.evidence),
+        selectinload(Contribution.member_state),
+        selectinload(Contribution.commons),
+        selectinload(Contribution.contributing_org),
+        selectinload(Contribution.recipient_org),
+        selectinload(Contribution.intermediary_org),
+    )
 
 
 def _filtered(query: Any, filters: ReportFilters | None) -> Any:
-    query = query.options(*_EAGER).order_by(Contribution.member_state_code, Contribution.ref)
+    query = query.options(*_eager()).order_by(Contribution.member_state_code, Contribution.ref)
     if filters is not None:
         if filters.member_state:
             query = query.where(Contribution.member_state_code == filters.member_state)
