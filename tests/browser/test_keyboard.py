@@ -127,3 +127,26 @@ def test_skip_link_is_the_first_tab_stop_and_moves_to_the_content(page):
     assert state["tag"] == "a" and "Skip" in state["text"], state
     page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'main-content'")
+
+
+def test_usage_declaration_is_completed_and_submitted_with_the_keyboard(page, login_page):
+    login_page(page, "user")
+    page.goto("/commons/openfisca-core/usage")
+    tab_to(page, "main textarea")
+    page.keyboard.type("Tax and benefit simulations.")
+    page.keyboard.press("Tab")
+    # A native date field takes its segments in the browser's own order (day and month may swap).
+    page.keyboard.type("01052023")
+    assert page.locator("#since").input_value() in ("2023-05-01", "2023-01-05")
+    tab_to(page, "main [name=instance_url]")
+    page.keyboard.type("https://simulateur.example.gouv.fr")
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/commons/openfisca-core"), page.url
+    assert page.get_by_role("status").filter(has_text="is recorded").count() == 1
+    # Withdraw with the keyboard too, leaving the demo data as it was.
+    tab_to(page, "main form[action$='/usage/withdraw'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_role("button", name="Withdraw the declaration").count() == 0
