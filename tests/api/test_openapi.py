@@ -120,3 +120,9 @@ def test_write_answers_match_their_schemas(client, document, users):
     _check(document, "/api/v1/usage", "post", client.post("/api/v1/usage", json={"commons": "written"}))
     _check(document, "/api/v1/nominations", "post", client.post("/api/v1/nominations", json={}, headers=auth))
     _check(document, "/api/v1/nominations", "post", client.post("/api/v1/nominations", json={"url": "x"}))
+
+
+def test_api_page_links_the_document_the_endpoints_and_the_exports(client):
+    body = client.get("/api").get_data(as_text=True)
+    for link in ('href="/api/openapi.json"', 'href="/api/v1/commons"', 'href="/commons/export.csv"', "CC BY 4.0"):
+        assert link in body
