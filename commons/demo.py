@@ -204,8 +204,10 @@ def load_demo() -> list[str]:
     db.session.flush()
     extra: list[str] = []
     from commons.contributions.demo import load_contributions_demo
+    from commons.harvest.demo import load_harvest_demo
     from commons.reviews.demo import load_reviews_demo
 
+    extra += load_harvest_demo()
     extra += load_reviews_demo()
     extra += load_contributions_demo()
     db.session.commit()
