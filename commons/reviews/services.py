@@ -238,6 +238,8 @@ def create_review(commons: Commons, actor: Any, round: str = "initial") -> Revie
                 state=_state_label(existing.status),
             )
         )
+    if round == "renewal" and commons.catalogue_status != "accepted":
+        raise ValidationFailed({"round": [_("Only an accepted commons can have a renewal round.")]})
     if commons.catalogue_status == "archived":
         raise Conflict(_("%(name)s is archived and cannot be reviewed.", name=commons.name))
     previous = db.session.scalar(
@@ -300,7 +302,9 @@ def transition(review: Review, action: str, actor: Any, *, version: int | None =
         if action == "submit" and review.round == "initial":
             _set_catalogue_status(commons, "under_review", actor)
         elif action == "withdraw" and review.round == "initial" and commons.catalogue_status == "under_review":
-            _set_catalogue_status(commons, "candidate", actor)
+            # Back to what the last decision said (a re-review of an ineligible commons), else candidate.
+            previous = db.session.get(Review, review.previous_review_id) if review.previous_review_id else None
+            _set_catalogue_status(commons, previous.decision if previous and previous.decision else "candidate", actor)
     else:
         raise ValidationFailed({"action": [_("Choose one of: %(choices)s.", choices=", ".join(ACTIONS))]})
     db.session.flush()

@@ -178,3 +178,30 @@ def test_mail_failure_is_logged_and_never_breaks_the_transition(
     db.session.expire_all()
     assert [r.user_id for r in db.session.get(Review, review.id).reviewers] == [person.id]
     assert any("not sent" in record.getMessage() for record in caplog.records)
+
+
+def test_demo_rounds_are_created_once_and_follow_the_rules(app: Flask) -> None:
+    from sqlalchemy import select
+
+    from commons.catalogue.models import Commons
+    from commons.demo import load_demo
+
+    load_demo()
+    again = load_demo()
+    assert "Review demo: 0 round(s) created." in again
+    states = {
+        slug: (db.session.scalar(select(Commons).where(Commons.slug == slug)).catalogue_status)
+        for slug in ("decidim", "x-road", "qgis", "opendesk", "docs", "openproject", "cryptpad")
+    }
+    assert states == {
+        "decidim": "accepted", "x-road": "accepted", "qgis": "accepted", "opendesk": "accepted",
+        "docs": "accepted", "openproject": "under_review", "cryptpad": "under_review",
+    }  # fmt: skip
+    reviews = db.session.scalars(select(Review).order_by(Review.id)).all()
+    assert [r.status for r in reviews].count("clarification_requested") == 1
+    qgis = next(r for r in reviews if r.commons.slug == "qgis")
+    assert qgis.commons in services.renewals_due()  # decided long enough ago to be due for renewal
+    for review in reviews:
+        if review.decision == "accepted":
+            assert services.reviewer_quorum_problem(review) is None and services.failed_gates(review) == []
+            assert review.commons.valid_until == review.valid_until

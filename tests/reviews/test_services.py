@@ -339,3 +339,20 @@ def test_public_summary_has_scores_but_no_reviewer(staff: Any) -> None:
 def test_no_public_summary_for_drafts(staff: Any) -> None:
     review = new_round(staff)
     assert services.public_review_summary(review.commons) is None
+
+
+def test_withdrawn_re_review_restores_the_previous_decision(staff: Any) -> None:
+    first = assessed_round(staff)
+    services.decide(first, staff, decision="ineligible", rationale="Gate G2 not met yet.")
+    again = services.create_review(first.commons, staff)
+    assert again.previous_review_id == first.id
+    services.transition(again, "submit", staff)
+    assert first.commons.catalogue_status == "under_review"
+    services.transition(again, "withdraw", staff)
+    assert first.commons.catalogue_status == "ineligible"
+
+
+def test_renewal_round_only_for_accepted_commons(staff: Any) -> None:
+    with pytest.raises(ValidationFailed) as failure:
+        services.create_review(CommonsFactory(), staff, "renewal")
+    assert "Only an accepted commons" in failure.value.errors["round"][0]
