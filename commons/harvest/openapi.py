@@ -8,7 +8,7 @@ from typing import Any
 _COUNTS = ("added", "updated", "unchanged", "archived", "errored", "requests", "not_modified")
 
 SCHEMAS: dict[str, Any] = {
-    "Repository": {
+    "HarvestedRepository": {
         "type": "object",
         "required": ["id", "name", "full_name", "url", "host", "remote_id", "license", "archived"],
         "properties": {
@@ -35,11 +35,11 @@ SCHEMAS: dict[str, Any] = {
             "source": {"type": "integer", "nullable": True, "description": "id of the harvest source"},
         },
     },
-    "RepositoryList": {
+    "HarvestedRepositoryList": {
         "type": "object",
         "required": ["items", "total", "next"],
         "properties": {
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Repository"}},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/HarvestedRepository"}},
             "total": {"type": "integer"},
             "next": {"type": "string", "nullable": True, "description": "cursor of the next page"},
         },
@@ -97,7 +97,9 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": {
                     "description": "A page of repositories",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RepositoryList"}}},
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/HarvestedRepositoryList"}}
+                    },
                 },
                 "422": _ERROR,
             },
