@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
@@ -30,17 +31,20 @@ from sqlalchemy import (
     Index,
     Select,
     String,
+    and_,
     bindparam,
-    case,
+    cast,
     column,
     delete,
     event,
     func,
     insert,
+    literal,
     literal_column,
     select,
     table,
     text,
+    union_all,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
@@ -395,25 +399,20 @@ def _facet_condition(name: str, values: list[str]) -> ColumnElement[bool]:
         return Commons.id.in_(
             select(CommonsFacet.commons_id).where(CommonsFacet.facet == name, CommonsFacet.value.in_(values))
         )
-    column_ = {
-        "category": Commons.category,
-        "country": Commons.country,
-        "status": Commons.catalogue_status,
-        "development_status": Commons.development_status,
-    }[name]
-    return column_.in_(values)
+    return _COLUMN_FACETS[name].in_(values)
 
 
 def _activity_cutoff(months: int, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=round(months * 30.44))
 
 
-def _conditions(params: SearchParams) -> dict[str, Condition]:
-    """One condition per active filter, keyed by facet name (``q`` for the text)."""
+def _conditions(params: SearchParams, hits: Any = None) -> dict[str, Condition]:
+    """One condition per active filter, keyed by facet name (``q`` for the text, through ``hits``
+    when the words were matched in a CTE)."""
     out: dict[str, Condition] = {}
     terms = params.terms
     if terms:
-        out["q"] = _text_condition(terms)
+        out["q"] = Commons.id.in_(select(hits.c.id)) if hits is not None else _text_condition(terms)
     for name in SearchParams.LIST_FIELDS:
         values = getattr(params, name)
         if values:
@@ -423,12 +422,26 @@ def _conditions(params: SearchParams) -> dict[str, Condition]:
     return out
 
 
+def _matching(params: SearchParams) -> Select[Any]:
+    """The commons matching ``params`` in the order the search shows them."""
+    conditions = _conditions(params)
+    if params.sort == "relevance" and params.terms and _is_sqlite():
+        # bm25 through FTS5's rank, which only the cursor doing the MATCH knows: join the FTS table and
+        # match there instead of the IN condition.
+        others = [c for key, c in conditions.items() if key != "q"]
+        match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(params.terms)))
+        return (
+            select(Commons)
+            .join(_fts, _fts.c.rowid == Commons.id)
+            .where(match, *others)
+            .order_by(_fts.c.rank, Commons.id)
+        )
+    return _order(params, select(Commons).where(*conditions.values()))
+
+
 def _order(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
     sort = params.sort
     if sort == "relevance" and params.terms:
-        if _is_sqlite():
-            # bm25 through FTS5's rank: join the FTS table instead of the IN condition.
-            return stmt.join(_fts, _fts.c.rowid == Commons.id).order_by(_fts.c.rank, Commons.id)
         rank = text(f"ts_rank({PG_DOCUMENT}, to_tsquery('simple'::regconfig, :pg_q)) DESC").bindparams(
             pg_q=_pg_query(params.terms)
         )
@@ -443,71 +456,163 @@ def _order(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
     return stmt.order_by(Commons.last_activity_at.desc().nulls_last(), Commons.id)
 
 
-def _count_facet(name: str, conditions: list[Condition]) -> list[tuple[str, int]]:
-    if name in TABLE_FACETS:
-        count = func.count().label("n")
-        stmt: Select[Any] = select(CommonsFacet.value, count).where(CommonsFacet.facet == name)
-        if conditions:
-            stmt = stmt.where(CommonsFacet.commons_id.in_(select(Commons.id).where(*conditions)))
-        stmt = stmt.group_by(CommonsFacet.value).order_by(count.desc(), CommonsFacet.value)
-        return [(str(v), int(n)) for v, n in db.session.execute(stmt.limit(FACET_VALUE_LIMIT))]
-    if name == "activity":
-        now = utcnow()
-        counts = [
-            func.coalesce(func.sum(case((Commons.last_activity_at >= _activity_cutoff(m, now), 1), else_=0)), 0)
-            for m in ACTIVE_MONTHS
-        ]
-        row = db.session.execute(select(*counts).where(*conditions)).one()
-        return [(str(m), int(n)) for m, n in zip(ACTIVE_MONTHS, row, strict=True)]
-    column_ = {
-        "category": Commons.category,
-        "country": Commons.country,
-        "status": Commons.catalogue_status,
-        "development_status": Commons.development_status,
-    }[name]
+_COLUMN_FACETS = {
+    "category": Commons.category,
+    "country": Commons.country,
+    "status": Commons.catalogue_status,
+    "development_status": Commons.development_status,
+}
+
+
+def _hits_cte(terms: list[str]) -> Any:
+    """The ids matching the words, computed once per statement (FTS5 or the GIN index)."""
+    if _is_sqlite():
+        hits = select(_fts.c.rowid.label("id")).where(
+            literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(terms)))
+        )
+    else:
+        hits = select(Commons.id.label("id")).where(
+            text(f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :pg_q)").bindparams(pg_q=_pg_query(terms))
+        )
+    return hits.cte("hits").prefix_with("MATERIALIZED")
+
+
+def _facet_select(name: str, base: Any) -> Select[Any]:
+    """(facet, value, count) rows of one facet over the rows of ``base`` (None: the whole catalogue)."""
+    label = literal(name, String).label("facet")
     count = func.count().label("n")
-    by_column: Select[Any] = (
-        select(column_, count)
-        .where(column_.is_not(None), *conditions)
+    if name in TABLE_FACETS:
+        stmt: Select[Any] = select(label, CommonsFacet.value.label("value"), count)
+        if base is None:
+            stmt = stmt.where(CommonsFacet.facet == name)
+        else:
+            stmt = stmt.select_from(base).join(
+                CommonsFacet, and_(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet == name)
+            )
+        return stmt.group_by(CommonsFacet.value)
+    # Single-valued facets are columns of the materialised set itself: no join.
+    column_ = _COLUMN_FACETS[name] if base is None else base.c[name]
+    return (
+        select(label, cast(column_, String).label("value"), count)
+        .select_from(base if base is not None else Commons)
+        .where(column_.is_not(None))
         .group_by(column_)
-        .order_by(count.desc(), column_)
-        .limit(FACET_VALUE_LIMIT)
     )
-    return [(str(v), int(n)) for v, n in db.session.execute(by_column)]
+
+
+def _activity_selects(base: Any) -> list[Select[Any]]:
+    now = utcnow()
+    label = literal("activity", String).label("facet")
+    column_ = Commons.last_activity_at if base is None else base.c.last_activity_at
+    return [
+        select(label, literal(str(months), String).label("value"), func.count().label("n"))
+        .select_from(base if base is not None else Commons)
+        .where(column_ >= _activity_cutoff(months, now))
+        for months in ACTIVE_MONTHS
+    ]
+
+
+def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
+    """One statement for the total and every facet.
+
+    Each facet is counted with every filter except its own, so the other values of a facet stay
+    choosable (values within a facet combine with OR, facets with AND). The sets of matching ids are
+    materialised once per distinct combination of filters (CTEs): the words are matched once, and
+    with two filters there are three sets, not one per facet.
+    """
+    terms = params.terms
+    hits = _hits_cte(terms) if terms else None
+    conditions = _conditions(params, hits)
+    bases: dict[str | None, Any] = {}
+
+    def base_without(key: str | None) -> Any:
+        if key not in bases:
+            kept = [c for name, c in conditions.items() if name != key]
+            columns: list[Any] = [Commons.id.label("id"), Commons.last_activity_at.label("last_activity_at")]
+            columns += [column_.label(name) for name, column_ in _COLUMN_FACETS.items()]
+            bases[key] = (
+                select(*columns).where(*kept).cte(f"base_{key or 'all'}").prefix_with("MATERIALIZED") if kept else None
+            )
+        return bases[key]
+
+    everything = base_without(None)
+    total = select(
+        literal("_total", String).label("facet"), literal("", String).label("value"), func.count().label("n")
+    ).select_from(everything if everything is not None else Commons)
+    parts: list[Select[Any]] = [total]
+    if with_facets:
+        for name in FACETS:
+            base = base_without(name if name in conditions else None)
+            if name == "activity":
+                parts.extend(_activity_selects(base))
+            else:
+                parts.append(_facet_select(name, base))
+    return union_all(*parts)
 
 
 def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
-    """Counts per facet value. Each facet is counted with every filter except its own, so that the
-    other values of a facet stay visible and choosable (values within a facet combine with OR)."""
-    conditions = _conditions(params)
-    out: dict[str, list[tuple[str, int]]] = {}
-    for name in FACETS:
-        others = [c for key, c in conditions.items() if key != name]
-        counts = _count_facet(name, others)
+    """Counts per facet value (most frequent first, at most 30 per facet) for the whole result set."""
+    return _run_counts(params, True)[1]
+
+
+def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    cache_key = None
+    ttl = _cache_seconds()
+    if ttl and not params.filters():
+        # The unfiltered catalogue is the most visited page and the most expensive to count.
+        cache_key = (str(db.engine.url), with_facets)
+        cached = _COUNT_CACHE.get(cache_key)
+        if cached and cached[0] > time.monotonic():
+            return cached[1], cached[2]
+    total = 0
+    grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS} if with_facets else {}
+    for facet, value, n in db.session.execute(_counts_statement(params, with_facets)):
+        if facet == "_total":
+            total = int(n)
+        elif int(n) > 0:
+            grouped[facet].append((str(value), int(n)))
+    for name, counts in grouped.items():
+        if name == "activity":
+            order = {str(m): i for i, m in enumerate(ACTIVE_MONTHS)}
+            counts.sort(key=lambda item: order.get(item[0], 99))
+        else:
+            counts.sort(key=lambda item: (-item[1], item[0]))
+        del counts[FACET_VALUE_LIMIT:]
         # A chosen value always shows, even when nothing matches it any more.
         present = {v for v, _n in counts}
         counts.extend((v, 0) for v in params.selected(name) if v not in present)
-        out[name] = counts
-    return out
+    if cache_key is not None:
+        _COUNT_CACHE[cache_key] = (time.monotonic() + ttl, total, grouped)
+    return total, grouped
+
+
+_COUNT_CACHE: dict[Any, tuple[float, int, dict[str, list[tuple[str, int]]]]] = {}
+
+
+def _cache_seconds() -> float:
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return 0
+    default = 0 if current_app.testing else 30
+    return float(current_app.config.get("COMMONS_SEARCH_CACHE_SECONDS", default) or 0)
 
 
 def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
     """Run a catalogue search: one page of ``Commons`` with the total and the facet counts."""
-    conditions = list(_conditions(params).values())
     offset = _decode_cursor(params.cursor) if params.cursor else None
     if offset is None:
         offset = (params.page - 1) * params.per_page
-    total = db.session.scalar(select(func.count(Commons.id)).where(*conditions)) or 0
+    total, facets = _run_counts(params, with_facets)
     items: list[Commons] = []
     if offset < total:
-        stmt = _order(params, select(Commons).where(*conditions))
+        stmt = _matching(params)
         items = list(db.session.scalars(stmt.offset(offset).limit(params.per_page)))
     next_cursor = _encode_cursor(offset + params.per_page) if offset + params.per_page < total else None
-    facets = facet_counts(params) if with_facets else {}
     page = offset // params.per_page + 1
     return SearchResult(
         items=items,
-        total=int(total),
+        total=total,
         facets=facets,
         next_cursor=next_cursor,
         page=page,
@@ -518,8 +623,7 @@ def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
 
 def iter_matching(params: SearchParams, batch: int = 1000) -> Iterable[Commons]:
     """Every commons matching ``params`` in the search's order, fetched in batches (for exports)."""
-    conditions = list(_conditions(params).values())
-    stmt = _order(params, select(Commons).where(*conditions))
+    stmt = _matching(params)
     offset = 0
     while True:
         rows = list(db.session.scalars(stmt.offset(offset).limit(batch)))
