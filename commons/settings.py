@@ -62,6 +62,7 @@ class Config:
     MAIL_PORT = int(os.environ.get("COMMONS_SMTP_PORT", "25"))
     MAIL_FROM = os.environ.get("COMMONS_MAIL_FROM", "commons@example.eu")
     MAIL_ENABLED = os.environ.get("COMMONS_SMTP_HOST") is not None
+    MAIL_TIMEOUT = float(os.environ.get("COMMONS_SMTP_TIMEOUT", "10"))  # seconds; a slow server never blocks long
 
     TESTING = False
     DEBUG = False
