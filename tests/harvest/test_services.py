@@ -428,3 +428,75 @@ def test_due_sources_exclude_recent_and_unapproved_ones(forge: FakeForge, make_s
     assert [s.id for s in due] == [waiting.id]
     later = services.runnable_sources(due=True, now=utcnow() + timedelta(days=2))
     assert {s.id for s in later} == {ran.id, waiting.id}
+
+
+def test_process_killed_mid_run_keeps_its_pages_and_a_rerun_completes(tmp_path) -> None:
+    """A real ``commons harvest run`` process, killed with SIGKILL while it waits for page 2."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time as clock
+
+    from commons import create_app
+    from tests.conftest import fresh_database_url, migrate_to_head
+
+    url = fresh_database_url(tmp_path, "killed")
+    migrate_to_head(url)
+    with FakeForge() as forge:
+        for i in range(250):
+            forge.add_repo("github", "etalab", f"r{i}")
+        forge.set_fault("slow", kind="github", owner="etalab", page=2, delay=30, times=1)
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, COMMONS_HARVEST_ALLOWED_HOSTS=forge.host)
+        with app.app_context():
+            source = services.add_source(kind="github", url=forge.web_url("github", "etalab"), approve=True)
+            db.session.commit()
+            source_id = source.id
+            db.session.remove()
+        env = {
+            **os.environ,
+            "COMMONS_CONFIG": "development",
+            "COMMONS_DATABASE_URL": url,
+            "COMMONS_HARVEST_ALLOWED_HOSTS": forge.host,
+            "COMMONS_HARVEST_TIMEOUT": "5,60",
+        }
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from commons.cli import main; main()",
+                "harvest",
+                "run",
+                "--source",
+                str(source_id),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = clock.monotonic() + 60
+            with app.app_context():
+                while clock.monotonic() < deadline:
+                    saved = db.session.scalar(select(func.count()).select_from(Repository)) or 0
+                    db.session.rollback()
+                    if saved >= 100:
+                        break
+                    clock.sleep(0.1)
+                db.session.remove()
+            assert saved == 100, "the first page was not committed before the kill"
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=10)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        forge.clear_faults()
+        with app.app_context():
+            job = services.run_source(db.session.get(type(source), source_id))
+            assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100)
+            assert db.session.scalar(select(func.count()).select_from(Repository)) == 250
+            assert db.session.scalar(select(func.count()).select_from(Commons)) == 250
+            killed = db.session.scalar(select(HarvestJob).order_by(HarvestJob.id))
+            assert killed.status == "failed" and "interrupted" in killed.error
+            db.session.remove()
+            db.engine.dispose()
