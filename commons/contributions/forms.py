@@ -282,7 +282,7 @@ class FundingLineFields(Form):
     )
     justification = TextAreaField(
         _l("Justification"),
-        validators=[Optional(), Length(max=2000), not_placeholder],
+        validators=[Length(max=2000), not_placeholder],
         description=_l("Needed when more is disbursed than committed, and for adjustments."),
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=500), not_placeholder])

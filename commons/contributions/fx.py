@@ -102,7 +102,9 @@ def parse_csv(text: str) -> list[Rate]:
 
 def parse_xml(data: bytes) -> list[Rate]:
     """Rates of an ECB XML file (gesmes envelope with nested ``Cube`` elements)."""
-    # No DTDs, entities or network: the file comes from outside.
+    # No DTDs, entities or network: the file comes from outside, and the ECB's files never declare a DTD.
+    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
+        raise RateFileError("line 1: a DOCTYPE or entity declaration is not allowed")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)

@@ -348,19 +348,21 @@ def _add_lines(
     """Build the lines of the contribution's type; errors keyed ``<prefix><index>-<field>``."""
     added: list[Any] = []
     kind = contribution.type
-    for index, line in enumerate(lines):
-        key = f"{prefix}{index}-" if prefix else ""
-        if kind == "funding":
-            added.append(_funding_line(actor, contribution, line, errors, key))
-        elif kind == "staff":
-            added.append(_staff_line(contribution, line, errors, key))
-        elif kind == "governance":
-            added.append(GovernanceParticipation(contribution=contribution, **line))
-        elif kind == "in_kind":
-            added.append(_in_kind_line(contribution, line, errors, key))
-    for built in added:
-        if built is not None:
-            db.session.add(built)  # the many-to-one side does not cascade into the session (SQLAlchemy 2)
+    # Lines hang off the envelope before they are added: no flush may run half-way (rate queries).
+    with db.session.no_autoflush:
+        for index, line in enumerate(lines):
+            key = f"{prefix}{index}-" if prefix else ""
+            if kind == "funding":
+                added.append(_funding_line(actor, contribution, line, errors, key))
+            elif kind == "staff":
+                added.append(_staff_line(contribution, line, errors, key))
+            elif kind == "governance":
+                added.append(GovernanceParticipation(contribution=contribution, **line))
+            elif kind == "in_kind":
+                added.append(_in_kind_line(contribution, line, errors, key))
+            if added[-1] is not None:
+                # The many-to-one side does not cascade into the session (SQLAlchemy 2): add before the next query.
+                db.session.add(added[-1])
     if kind == "funding":
         _check_disbursed(contribution, added, lines, errors, prefix)
     return added
