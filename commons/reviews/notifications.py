@@ -13,6 +13,7 @@ import smtplib
 from email.message import EmailMessage
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
@@ -76,12 +77,14 @@ def reviewer_assigned(review: Review, reviewer: User) -> None:
     commons = review.commons
     _queue(
         [reviewer.email],
-        f"[commons] You are a reviewer of {commons.name}",
-        (
-            f"Hello {reviewer.name},\n\n"
-            f"The secretariat assigned you to the {review.round} review of {commons.name}.\n"
-            "Please declare any conflict of interest before you assess it:\n"
-            f"{_round_url(review)}\n"
+        _("[commons] You are a reviewer of %(name)s", name=commons.name),
+        _(
+            "Hello %(person)s,\n\nThe secretariat assigned you to the %(round)s review of %(name)s.\n"
+            "Please declare any conflict of interest before you assess it:\n%(url)s\n",
+            person=reviewer.name,
+            round=review.round,
+            name=commons.name,
+            url=_round_url(review),
         ),
     )
 
@@ -91,14 +94,15 @@ def clarification_requested(review: Review, clarification: Clarification) -> Non
     commons = review.commons
     _queue(
         list(clarification.recipients or []),
-        f"[commons] Question from the working group about {commons.name}",
-        (
-            "Hello,\n\n"
-            f"The working group of the European initiative for digital commons is reviewing {commons.name} "
-            "and needs a clarification:\n\n"
-            f"{clarification.question}\n\n"
-            f"Please answer by {clarification.deadline.isoformat()} by replying to this message. Without an "
-            "answer by that date the review ends and the commons is found ineligible for this round.\n"
+        _("[commons] Question from the working group about %(name)s", name=commons.name),
+        _(
+            "Hello,\n\nThe working group of the European initiative for digital commons is reviewing %(name)s "
+            "and needs a clarification:\n\n%(question)s\n\nPlease answer by %(deadline)s by replying to this "
+            "message. Without an answer by that date the review ends and the commons is found ineligible for "
+            "this round.\n",
+            name=commons.name,
+            question=clarification.question,
+            deadline=clarification.deadline.isoformat(),
         ),
     )
 
@@ -112,12 +116,17 @@ def decision_recorded(review: Review) -> None:
     recipients += commons_contacts(commons)
     for clarification in review.clarifications:
         recipients += list(clarification.recipients or [])
-    validity = f" It is valid until {review.valid_until.isoformat()}." if review.valid_until else ""
+    validity = " " + _("It is valid until %(date)s.", date=review.valid_until.isoformat()) if review.valid_until else ""
     _queue(
         recipients,
-        f"[commons] Review of {commons.name}: {review.decision}",
-        (
-            f"The working group's {review.round} review of {commons.name} is decided: {review.decision}."
-            f"{validity}\n\nRationale:\n{review.rationale}\n"
+        _("[commons] Review of %(name)s: %(decision)s", name=commons.name, decision=review.decision or ""),
+        _(
+            "The working group's %(round)s review of %(name)s is decided: %(decision)s.%(validity)s\n\n"
+            "Rationale:\n%(rationale)s\n",
+            round=review.round,
+            name=commons.name,
+            decision=review.decision or "",
+            validity=validity,
+            rationale=review.rationale or "",
         ),
     )

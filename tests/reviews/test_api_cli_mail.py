@@ -205,3 +205,15 @@ def test_demo_rounds_are_created_once_and_follow_the_rules(app: Flask) -> None:
         if review.decision == "accepted":
             assert services.reviewer_quorum_problem(review) is None and services.failed_gates(review) == []
             assert review.commons.valid_until == review.valid_until
+
+
+def test_catalogue_api_carries_the_review_object(client: FlaskClient, staff: Any) -> None:
+    review = assessed_round(staff)
+    services.decide(review, staff, decision="accepted", rationale="Every gate passed.")
+    db.session.flush()
+    answer = client.get(f"/api/v1/commons/{review.commons.slug}")
+    assert answer.status_code == 200
+    data = answer.json["review"]
+    assert data["status"] == "decided" and data["decision"] == "accepted"
+    assert data["valid_until"] == review.valid_until.isoformat()
+    assert data["decided_at"].startswith(review.decided_at.date().isoformat())
