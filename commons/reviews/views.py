@@ -46,6 +46,11 @@ def _render_form(template: str, review: Review, form: Any, status: int = 200, **
     return render_template(template, review=review, form=form, **extra), status
 
 
+# Volunteering, declaring and assessing concern only the reviewer's own rows: they still bump the round's
+# version (so a decision prepared on older assessments is refused) but are not refused because a colleague
+# saved in the meantime.
+
+
 def _handle(form: VersionedForm, error: ServiceError) -> int:
     """Put a service error on the form and answer with the status it deserves (422 or 409)."""
     db.session.rollback()
@@ -192,7 +197,7 @@ def volunteer(review_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.volunteer(review, _actor(), version=form.version_value())
+        services.volunteer(review, _actor(), version=None)
     except (Conflict, PermissionDenied) as error:
         db.session.rollback()
         context = _detail_context(_load(review_id))
@@ -219,7 +224,7 @@ def conflict(review_id: int) -> Any:
                 actor,
                 has_conflict={"yes": True, "no": False}.get(form.has_conflict.data or ""),
                 statement=form.statement.data or "",
-                version=form.version_value(),
+                version=None,
             )
         except ServiceError as error:
             status = _handle(form, error)
@@ -276,9 +281,7 @@ def assess(review_id: int) -> Any:
                 comment=getattr(form, f"{key}_comment").data,
             )
         try:
-            services.save_assessment(
-                review, actor, entries, complete=form.complete.data == "yes", version=form.version_value()
-            )
+            services.save_assessment(review, actor, entries, complete=form.complete.data == "yes", version=None)
         except ServiceError as error:
             status = _handle(form, error)
         else:

@@ -230,3 +230,29 @@ def test_public_page_of_unreviewed_commons_and_unknown_commons(client: FlaskClie
     commons = CommonsFactory()
     assert "has not reviewed this commons yet" in client.get(f"/commons/{commons.slug}/review").get_data(as_text=True)
     assert client.get("/commons/no-such-commons/review").status_code == 404
+
+
+def test_reviewers_assess_concurrently_but_a_decision_on_older_assessments_is_refused(
+    client: FlaskClient, staff: Any
+) -> None:
+    review = assessed_round(staff, states=("FR", "IT"))
+    late = reviewer("DE")
+    services.assign_reviewer(review, late, staff)
+    services.declare_conflict(review, late, has_conflict=False)
+    seen = review.version  # the secretariat opens the decision page; the German reviewer's page shows this too
+    services.save_assessment(review, late, {"G1": {"verdict": "fail"}})  # a colleague saves meanwhile
+    other = client.application.test_client()
+    login(other, late)
+    token = csrf_token(other, f"/reviews/{review.id}/assess")
+    data = form_data({**ALL_PASS, "G1": {"verdict": "fail"}})
+    data.update(csrf_token=token, version=str(seen))
+    assert other.post(f"/reviews/{review.id}/assess", data=data).status_code == 302
+    login(client, staff)
+    token = csrf_token(client, f"/reviews/{review.id}/decision")
+    response = client.post(
+        f"/reviews/{review.id}/decision",
+        data={"csrf_token": token, "version": seen, "decision": "accepted", "rationale": "All good."},
+    )
+    assert response.status_code == 409 and "changed by someone else" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Review, review.id).status == "in_review"
