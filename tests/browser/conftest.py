@@ -5,7 +5,8 @@
   werkzeug in a subprocess; one per session and per xdist worker.
 - ``browser``: headless ``/usr/bin/chromium`` (``playwright install`` cannot download browsers here).
 - ``page``: a new page in a fresh context (no cookies shared between tests), ``base_url`` set, English.
-- ``login_page(page, role)``: logs the page in through the real login form as a demo account.
+- ``login_page(page, role)``: logs the page in as a demo account (through the real login form the first
+  time in a worker; then with that session's cookie while it is still valid).
 - ``axe_check(page)``: the axe-core violations of WCAG 2.1 A/AA on the page (a list, empty is good).
 
 Every test under ``tests/browser`` gets the ``browser`` marker automatically, so ``-m "not browser"`` leaves
@@ -138,16 +139,39 @@ def page(context_factory: Callable[..., Any]) -> Any:
     return context_factory().new_page()
 
 
+# Session cookies of each role, per process: a test that logs out or changes a password rotates the account's
+# session token, so a cached cookie is checked before it is reused, and replaced through the form when stale.
+_COOKIES: dict[str, list[dict[str, Any]]] = {}
+
+
+def _session_is_valid(page: Any) -> bool:
+    response = page.request.get("/account", max_redirects=0)
+    return bool(response.status == 200)
+
+
 def log_in(page: Any, role: str) -> None:
     """Log ``page`` in as the demo account of ``role`` through the real form (``anonymous``: nothing)."""
     if role == "anonymous":
         return
+    cached = _COOKIES.get(role)
+    if cached:
+        page.context.add_cookies(cached)
+        if _session_is_valid(page):
+            return
+        page.context.clear_cookies()
     page.goto("/login")
     page.fill("#email", DEMO_EMAILS[role])
     page.fill("#password", DEMO_PASSWORD)
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert "/login" not in page.url, f"login as {role} failed: {page.url}"
+    _COOKIES[role] = page.context.cookies()
+
+
+def log_in_through_the_form(page: Any, role: str) -> None:
+    """Like ``log_in`` but always through the form (for tests about the login itself)."""
+    _COOKIES.pop(role, None)
+    log_in(page, role)
 
 
 @pytest.fixture()
