@@ -51,7 +51,18 @@ class Config:
     COMMONS_LOGIN_WINDOW_MINUTES = 15
 
     COMMONS_BROKER_URL: str | None = os.environ.get("COMMONS_BROKER_URL")
+    # Budgets shared by Celery workers live in Redis (default: the broker); keys carry this prefix.
+    COMMONS_REDIS_URL: str | None = os.environ.get("COMMONS_REDIS_URL")
+    COMMONS_REDIS_PREFIX = os.environ.get("COMMONS_REDIS_PREFIX", "commons")
+    COMMONS_CELERY_QUEUE = os.environ.get("COMMONS_CELERY_QUEUE", "commons-harvest")
     COMMONS_HARVEST_ALLOWED_HOSTS = os.environ.get("COMMONS_HARVEST_ALLOWED_HOSTS", "")
+    # Read by commons.outbound.policy_from_config; empty means the policy's default.
+    COMMONS_HARVEST_TOKENS = os.environ.get("COMMONS_HARVEST_TOKENS", "")
+    COMMONS_HARVEST_TIMEOUT = os.environ.get("COMMONS_HARVEST_TIMEOUT", "")
+    COMMONS_HARVEST_MAX_BYTES = os.environ.get("COMMONS_HARVEST_MAX_BYTES", "")
+    COMMONS_HARVEST_MAX_PAGES = os.environ.get("COMMONS_HARVEST_MAX_PAGES", "")
+    COMMONS_HARVEST_PER_HOST_BUDGET = os.environ.get("COMMONS_HARVEST_PER_HOST_BUDGET", "")
+    COMMONS_HARVEST_BUDGET_WINDOW = os.environ.get("COMMONS_HARVEST_BUDGET_WINDOW", "3600")
     COMMONS_HARVEST_USER_AGENT = os.environ.get(
         "COMMONS_HARVEST_USER_AGENT", "commons-harvester/0.1 (+mailto:digital-commons@example.eu)"
     )
