@@ -597,7 +597,7 @@ class ContributionForm(ContributionsBaseForm):
 
     def envelope(self) -> dict[str, Any]:
         return {
-            "member_state": _clean_text(self.member_state.data),
+            "member_state": _clean_text(self.member_state.data) if self.member_state is not None else None,
             "commons": _clean_text(self.commons.data),
             "title": _clean_text(self.title.data),
             "description": _clean_text(self.description.data),
