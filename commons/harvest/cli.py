@@ -123,6 +123,13 @@ def register(group: click.Group) -> None:
 
         if sum(bool(x) for x in (source_id, due, run_all)) != 1:
             fail("Give exactly one of --source ID, --due or --all.")
+        from commons.harvest.budget import budget_from_config
+
+        try:
+            # A wrong setting must stop here with one line, not in the middle of a run.
+            budget_from_config(current_app.config)
+        except ValueError as exc:
+            fail(f"Harvest settings: {exc}")
         try:
             if source_id is not None:
                 sources = [services.get_source(source_id)]

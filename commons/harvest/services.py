@@ -885,7 +885,7 @@ def preview_source(user: Any, source: HarvestSource, limit: int = 20) -> Preview
     from harvesters import MemoryHttpCache
 
     preview = Preview([], [])
-    session = session_from_config(current_app.config)
+    session = session_from_config(current_app.config, budget_from_config(current_app.config))
     try:
         for item in harvest_source(source_spec(source), session, MemoryHttpCache(), _PreviewState(), 1):
             if isinstance(item, RepositoryRecord):

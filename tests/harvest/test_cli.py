@@ -124,3 +124,11 @@ def test_jobs_and_show_list_per_item_errors(runner, harvest_app, forge) -> None:
 def test_worker_without_a_broker_exits_2(runner, harvest_app) -> None:
     result = invoke(runner, ["worker"])
     assert result.exit_code == 2 and "COMMONS_BROKER_URL" in result.output
+
+
+def test_run_with_a_wrong_setting_exits_2_before_any_request(runner, harvest_app, forge) -> None:
+    _add(runner, forge, "github", "etalab", "--approve")
+    harvest_app.config["COMMONS_HARVEST_TIMEOUT"] = "1,2,3"
+    result = invoke(runner, ["harvest", "run", "--all"])
+    assert result.exit_code == 2 and "COMMONS_HARVEST_TIMEOUT" in result.output
+    assert forge.count() == 0
