@@ -664,7 +664,7 @@ def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
         chunk = ids[start : start + 500]
         values: dict[int, dict[str, set[str]]] = {}
         rows = connection.execute(
-            select(c.c.id, c.c.licences, c.c.languages, c.c.catalogue_status).where(c.c.id.in_(chunk))
+            select(c.c.id, c.c.licences, c.c.languages, c.c.topics, c.c.catalogue_status).where(c.c.id.in_(chunk))
         )
         repos_of: dict[int, list[Any]] = {}
         for repo in connection.execute(
@@ -681,7 +681,9 @@ def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
             repos_of.setdefault(repo.commons_id, []).append(repo)
         for row in rows:
             repos = repos_of.get(row.id, [])
-            facet = values.setdefault(row.id, {name: set() for name in TABLE_FACETS})
+            facet = values.setdefault(row.id, {name: set() for name in (*TABLE_FACETS, "topic")})
+            # Topics are not offered as a facet; their rows find related commons cheaply.
+            facet["topic"].update(t.lower() for t in _as_list(row.topics))
             facet["license"].update(_as_list(row.licences))
             facet["language"].update(_as_list(row.languages))
             for repo in repos:

@@ -11,7 +11,7 @@ from typing import Any, cast
 import requests
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import String, and_, func, or_, select
+from sqlalchemy import String, func, select
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import joinedload
 
@@ -185,39 +185,40 @@ def public_contributions(commons: Commons) -> ContributionTotals:
 
 
 def related_commons(commons: Commons, limit: int = 6) -> list[Commons]:
-    """Other commons sharing a topic, a licence or a language, else the same category."""
-    values = [("license", v) for v in commons.licences or []] + [("language", v) for v in commons.languages or []]
-    scores: dict[int, int] = {}
-    topics = {t.lower() for t in commons.topics or []}
-    if values:
+    """Other commons sharing the most topics; filled up with the best-starred of the same category."""
+    topics = sorted({t.lower() for t in commons.topics or [] if isinstance(t, str)})[:20]
+    ids: list[int] = []
+    if topics:
+        shared = func.count().label("shared")
         rows = db.session.execute(
-            select(CommonsFacet.commons_id, func.count())
+            select(CommonsFacet.commons_id, shared)
             .where(
+                CommonsFacet.facet == "topic",
+                CommonsFacet.value.in_(topics),
                 CommonsFacet.commons_id != commons.id,
-                or_(*[and_(CommonsFacet.facet == f, CommonsFacet.value == v) for f, v in values]),
             )
             .group_by(CommonsFacet.commons_id)
-            .order_by(func.count().desc(), CommonsFacet.commons_id)
-            .limit(200)
+            .order_by(shared.desc(), CommonsFacet.commons_id)
+            .limit(limit)
         )
-        scores = {int(cid): int(n) for cid, n in rows}
-    candidates = list(
-        db.session.scalars(
-            select(Commons)
-            .where(
-                or_(Commons.id.in_(list(scores)), Commons.category == commons.category),
-                Commons.id != commons.id,
-                Commons.catalogue_status != "archived",
+        ids = [int(cid) for cid, _n in rows]
+    found = {c.id: c for c in db.session.scalars(select(Commons).where(Commons.id.in_(ids)))} if ids else {}
+    related = [found[i] for i in ids if i in found and found[i].catalogue_status != "archived"]
+    if len(related) < limit:
+        exclude = [commons.id, *(c.id for c in related)]
+        related += list(
+            db.session.scalars(
+                select(Commons)
+                .where(
+                    Commons.category == commons.category,
+                    Commons.catalogue_status != "archived",
+                    Commons.id.not_in(exclude),
+                )
+                .order_by(Commons.stars.desc(), Commons.id)
+                .limit(limit - len(related))
             )
-            .limit(300)
         )
-    )
-
-    def rank(other: Commons) -> tuple[int, int, str]:
-        shared_topics = len(topics & {t.lower() for t in other.topics or []})
-        return (-(3 * shared_topics + scores.get(other.id, 0)), -(other.stars or 0), other.name)
-
-    return sorted(candidates, key=rank)[:limit]
+    return related
 
 
 def current_review(commons: Commons) -> Any:
