@@ -119,7 +119,15 @@ def filter_form() -> FilterForm:
 
 
 def _labels() -> dict[str, Any]:
+    from commons.contributions import forms
+    from commons.contributions.status import status_label
+
     return {
+        "STAFF_ROLE_LABELS": forms.STAFF_ROLE_LABELS,
+        "BODY_LABELS": forms.BODY_LABELS,
+        "SEAT_LABELS": forms.SEAT_LABELS,
+        "IN_KIND_LABELS": forms.IN_KIND_LABELS,
+        "contribution_status": status_label,
         "TYPE_LABELS": TYPE_LABELS,
         "MEASURE_LABELS": MEASURE_LABELS,
         "MEASURES": reports.MEASURES,
@@ -295,7 +303,9 @@ def dashboard_governance() -> Any:
 def dashboard_staff() -> Any:
     """Staff by role: headcount, person-days and FTE-years (never names)."""
     rows = reports.staff_by_role(current_user)
-    bars = [(row["role"], row["person_days"]) for row in rows]
+    from commons.contributions.forms import STAFF_ROLE_LABELS
+
+    bars = [(str(STAFF_ROLE_LABELS.get(row["role"], row["role"])), row["person_days"]) for row in rows]
     svg = charts.bar_chart(
         str(_l("Person-days by staff role")),
         "; ".join(f"{label}: {number(value, 1)}" for label, value in bars) or str(_l("No staff recorded.")),

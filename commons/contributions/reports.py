@@ -676,57 +676,33 @@ def staff_by_role(user: Any) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------------------------------ gaps
 
 
-def _committed_for(contributions: Iterable[Contribution]) -> dict[str, Any]:
-    money = ZERO
-    days: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    seats: dict[str, int] = defaultdict(int)
-    for contribution in contributions:
-        money += contribution_totals(contribution)["committed_eur"]
-        for allocation in contribution.staff:
-            days[allocation.role] += Decimal(allocation.person_days or 0)
-        for seat in contribution.governance:
-            seats[seat.body] += 1
-    return {"money": money, "days": days, "seats": seats}
-
-
 def gaps_report(user: Any, commons: Commons | None = None) -> list[dict[str, Any]]:
-    """Open needs against what is committed to the same commons (records the user may read): money in the
-    need's currency against committed EUR when the need is in EUR, person-days per staff role, seats per
-    body. ``gap`` is what is still missing (never below zero); None when the units cannot be compared."""
-    query = select(Need).where(Need.status == "open").order_by(Need.commons_id, Need.id)
+    """Open needs against what is committed, per commons and kind, each in its own unit (EUR, person-days,
+    seats), from ``services.gaps_for``. ``missing`` is what is still needed (never below zero)."""
+    from commons.contributions.services import gaps_for
+
     if commons is not None:
-        query = query.where(Need.commons_id == commons.id)
-    needs = list(db.session.scalars(query))
-    by_commons: dict[int, dict[str, Any]] = {}
+        targets = [commons]
+    else:
+        ids = select(Need.commons_id).where(Need.status == "open").distinct()
+        targets = list(db.session.scalars(select(Commons).where(Commons.id.in_(ids)).order_by(Commons.name)))
     rows = []
-    for need in needs:
-        if need.commons_id not in by_commons:
-            target = db.session.get(Commons, need.commons_id)
-            by_commons[need.commons_id] = _committed_for(readable_for(user, ReportFilters(commons=target)))
-        committed = by_commons[need.commons_id]
-        needed: Decimal | None = None
-        have: Decimal | None = None
-        unit = need.kind
-        if need.amount is not None and (need.currency or "EUR") == "EUR":
-            needed, have, unit = Decimal(need.amount), committed["money"], "eur"
-        elif need.person_days is not None:
-            needed, unit = Decimal(need.person_days), "person_days"
-            have = (
-                committed["days"].get(need.staff_role or "", ZERO)
-                if need.staff_role
-                else sum(committed["days"].values(), ZERO)
+    for target in targets:
+        for kind, gap in gaps_for(target, user).items():
+            if not gap["needs"]:
+                continue
+            missing = None if gap["gap"] is None else max(Decimal(gap["gap"]), ZERO)
+            rows.append(
+                {
+                    "commons": target,
+                    "kind": kind,
+                    "unit": gap["unit"],
+                    "needs": gap["needs"],
+                    "needed": gap["need"],
+                    "committed": gap["committed"],
+                    "missing": missing,
+                }
             )
-        elif need.seats is not None:
-            needed, unit = Decimal(need.seats), "seats"
-            have = Decimal(
-                committed["seats"].get(need.governance_body or "", 0)
-                if need.governance_body
-                else sum(committed["seats"].values())
-            )
-        gap = max(needed - have, ZERO) if needed is not None and have is not None else None
-        rows.append(
-            {"need": need, "commons": need.commons, "unit": unit, "needed": needed, "committed": have, "gap": gap}
-        )
     return rows
 
 

@@ -183,6 +183,7 @@ def test_commons_profile_shows_who_gives_what(client, ledger):
     page = text(response)
     assert response.status_code == 200
     assert "Funding profile of Ledger Commons" in page and "Public grant" in page and "Quiet grant" not in page
+    assert re.search(r'href="/contributions/FR-\d{4}-\d{4}"', page)  # each reference links to its record
     assert client.get("/contributions/commons/no-such-commons").status_code == 404
 
 

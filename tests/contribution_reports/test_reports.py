@@ -265,29 +265,36 @@ def test_gaps_compare_needs_with_what_is_committed(app):
     commons = CommonsFactory()
     db.session.add_all(
         [
-            Need(
-                commons_id=commons.id, kind="funding", title="Security audit", amount=Decimal("50000"), currency="EUR"
-            ),
-            Need(
-                commons_id=commons.id,
-                kind="staff",
-                title="Maintainer",
-                staff_role="maintainer",
-                person_days=Decimal("200"),
-            ),
+            Need(commons_id=commons.id, kind="funding", title="Audit", amount=Decimal("50000"), currency="EUR"),
+            Need(commons_id=commons.id, kind="staff", title="Maintainer", staff_role="maintainer", person_days=200),
             Need(commons_id=commons.id, kind="governance", title="Board seat", governance_body="board", seats=2),
         ]
     )
     db.session.flush()
     f.funding_line(f.contribution("FR", "funding", commons=commons), "commitment", "20000")
-    f.staff(f.contribution("FR", "staff", commons=commons), "maintainer", "50")
+    f.staff(f.contribution("FR", "staff", commons=commons), "maintainer", "250")
     f.seat(f.contribution("DE", "governance", commons=commons), "board")
 
-    rows = {row["need"].title: row for row in reports.gaps_report(ANONYMOUS, commons)}
+    rows = {row["kind"]: row for row in reports.gaps_report(ANONYMOUS)}
 
-    assert rows["Security audit"]["gap"] == Decimal("30000.00")
-    assert rows["Maintainer"]["gap"] == Decimal("150.0")
-    assert rows["Board seat"]["gap"] == Decimal("1")
+    assert (rows["funding"]["needed"], rows["funding"]["missing"]) == (Decimal("50000.00"), Decimal("30000.00"))
+    assert rows["staff"]["missing"] == 0  # more than asked: nothing missing
+    assert rows["governance"]["missing"] == 1
+    assert [need.title for need in rows["funding"]["needs"]] == ["Audit"]
+
+
+def test_gaps_page_shows_each_kind_in_its_unit(client, app):
+    from commons.catalogue.models import Need
+    from commons.extensions import db
+
+    commons = CommonsFactory(name="Needy Commons")
+    db.session.add(Need(commons_id=commons.id, kind="funding", title="Audit", amount=Decimal("50000"), currency="EUR"))
+    db.session.flush()
+    f.funding_line(f.contribution("FR", "funding", commons=commons), "commitment", "20000")
+
+    page = client.get("/contributions/reports/gaps").get_data(as_text=True)
+
+    assert "Needy Commons" in page and "€50,000.00" in page and "€30,000.00" in page
 
 
 @pytest.mark.parametrize(
