@@ -426,22 +426,28 @@ def _matching(params: SearchParams) -> Select[Any]:
     """The commons matching ``params`` in the order the search shows them."""
     conditions = _conditions(params)
     if params.sort == "relevance" and params.terms and _is_sqlite():
-        # bm25 through FTS5's rank, which only the cursor doing the MATCH knows: join the FTS table and
-        # match there instead of the IN condition.
-        others = [c for key, c in conditions.items() if key != "q"]
-        match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(params.terms)))
-        return (
-            select(Commons)
-            .join(_fts, _fts.c.rowid == Commons.id)
-            .where(match, *others)
-            .order_by(_fts.c.rank, Commons.id)
-        )
+        # The join in _order matches the words itself: the IN condition would match them twice.
+        conditions.pop("q")
     return _order(params, select(Commons).where(*conditions.values()))
 
 
+def matching_ids(params: SearchParams) -> Select[Any]:
+    """``SELECT commons.id`` of every match, in the search's order (for exports)."""
+    conditions = _conditions(params)
+    if params.sort == "relevance" and params.terms and _is_sqlite():
+        conditions.pop("q")
+    return _order(params, select(Commons.id).where(*conditions.values()))
+
+
 def _order(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
+    """Add the ORDER BY of ``params.sort`` to a statement over ``commons`` (ties broken by id)."""
     sort = params.sort
     if sort == "relevance" and params.terms:
+        if _is_sqlite():
+            # bm25 through FTS5's rank, which only the cursor doing the MATCH knows: join the FTS table
+            # with the MATCH in the join.
+            match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q_rank", _fts_query(params.terms)))
+            return stmt.join(_fts, and_(_fts.c.rowid == Commons.id, match)).order_by(_fts.c.rank, Commons.id)
         rank = text(f"ts_rank({PG_DOCUMENT}, to_tsquery('simple'::regconfig, :pg_q)) DESC").bindparams(
             pg_q=_pg_query(params.terms)
         )
@@ -782,6 +788,7 @@ __all__ = [
     "facet_counts",
     "include_in_schema_check",
     "iter_matching",
+    "matching_ids",
     "organisation_names",
     "rebuild_facets",
     "search",

@@ -214,3 +214,21 @@ def test_postgres_text_search_uses_the_gin_index(catalogue):
         )
     )
     assert "ix_commons_search_document" in plan
+
+
+def test_relevance_puts_the_better_match_first_and_exports_see_the_same_order(catalogue):
+    from commons.catalogue.search import iter_matching, matching_ids
+
+    strong = CommonsFactory(
+        name="Sharing sharing",
+        slug="strong",
+        summary="sharing of sharing for sharing",
+        topics=["sharing"],
+    )
+    db.session.flush()
+    result = run(q="sharing")
+    assert result.items[0] == strong
+    assert {c.slug for c in result.items} == {"strong", "collabora", "nextcloud"}
+    params = SearchParams.from_args(MultiDict({"q": "sharing"}))
+    assert [c.id for c in iter_matching(params)] == [c.id for c in result.items]
+    assert list(db.session.scalars(matching_ids(params))) == [c.id for c in result.items]
