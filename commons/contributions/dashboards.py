@@ -15,13 +15,13 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms import SelectField, StringField
 
 from commons.accounts.models import ADMIN, REP, REVIEWER, SECRETARIAT
 from commons.catalogue.models import Commons
 from commons.contributions import charts, reports
-from commons.contributions.models import TYPES
+from commons.contributions.models import TYPES, Contribution
 from commons.contributions.views import bp
 from commons.errors import ValidationFailed
 from commons.extensions import db
@@ -113,7 +113,14 @@ def filter_form() -> FilterForm:
         for state in reports.member_states()
     ]
     form.type.choices = [("", str(_l("All types")))] + [(kind, str(TYPE_LABELS[kind])) for kind in TYPES]
-    commons = db.session.execute(select(Commons.slug, Commons.name).order_by(Commons.name)).all()
+    # Only commons that received something: the catalogue may hold thousands of entries.
+    with_contributions = select(Contribution.commons_id).where(Contribution.deleted_at.is_(None))
+    chosen = request.args.get("commons") or ""
+    commons = db.session.execute(
+        select(Commons.slug, Commons.name)
+        .where(or_(Commons.id.in_(with_contributions), Commons.slug == chosen))
+        .order_by(Commons.name)
+    ).all()
     form.commons.choices = [("", str(_l("All commons")))] + [(slug, name) for slug, name in commons]
     return form
 

@@ -229,3 +229,12 @@ def test_hostile_text_is_escaped_on_every_dashboard(client, app):
         page = text(client.get(path))
         assert "<script>alert" not in page and "<img src=x" not in page, path
     assert "&lt;script&gt;" in text(client.get("/contributions/commons/hostile"))
+
+
+def test_commons_filter_offers_only_commons_that_received_something(client, ledger):
+    CommonsFactory(name="Unrelated Commons", slug="unrelated-commons")
+
+    page = text(client.get("/contributions"))
+
+    assert '<option value="ledger-commons">Ledger Commons</option>' in page
+    assert "Unrelated Commons" not in page
