@@ -238,3 +238,10 @@ def test_commons_filter_offers_only_commons_that_received_something(client, ledg
 
     assert '<option value="ledger-commons">Ledger Commons</option>' in page
     assert "Unrelated Commons" not in page
+
+
+def test_amounts_and_dates_follow_the_reader_locale(client, ledger):
+    page = text(client.get("/contributions/states/FR", headers={"Accept-Language": "fr"}))
+
+    assert "250\u202f000,00\u00a0€" in page
+    assert "2 mars 2026" in page
