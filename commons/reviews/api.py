@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from commons.api import bp
@@ -22,6 +23,7 @@ from commons.api.helpers import (
     query_choice,
     require_token_user,
 )
+from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.permissions import require
 from commons.reviews import services
@@ -65,10 +67,8 @@ def reviews_transition(review_id: int) -> Any:
     body = json_body()
     data: dict[str, Any] = {k: v for k, v in body.items() if k not in ("action", "version")}
     version = body.get("version")
-    if version is not None and not isinstance(version, int):
-        from commons.errors import ValidationFailed
-
-        raise ValidationFailed({"version": ["The version must be a whole number."]})
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise ValidationFailed({"version": [_("The version must be a whole number.")]})
     try:
         services.transition(review, str(body.get("action") or ""), user, version=version, **data)
     except Exception:

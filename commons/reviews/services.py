@@ -268,9 +268,25 @@ def create_review(commons: Commons, actor: Any, round: str = "initial") -> Revie
     return review
 
 
+def _check_data_types(data: dict[str, Any]) -> None:
+    # The API passes JSON through: a number or an object where text is expected is bad input, not a crash.
+    errors: dict[str, list[str]] = {}
+    for name in ("question", "deadline", "answer", "decision", "rationale", "reason"):
+        if data.get(name) is not None and not isinstance(data[name], str | date):
+            errors[name] = [_("Send text.")]
+    recipients = data.get("recipients")
+    if recipients is not None and not (
+        isinstance(recipients, str) or (isinstance(recipients, list) and all(isinstance(r, str) for r in recipients))
+    ):
+        errors["recipients"] = [_("Send a list of e-mail addresses.")]
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def transition(review: Review, action: str, actor: Any, *, version: int | None = None, **data: Any) -> Review:
     """Apply a named transition (``submit``, ``start``, ``withdraw``, ``request_clarification``,
     ``answer_clarification``, ``decide``); an invalid one raises Conflict and changes nothing."""
+    _check_data_types(data)
     if action == "request_clarification":
         request_clarification(
             review,

@@ -217,3 +217,25 @@ def test_catalogue_api_carries_the_review_object(client: FlaskClient, staff: Any
     assert data["status"] == "decided" and data["decision"] == "accepted"
     assert data["valid_until"] == review.valid_until.isoformat()
     assert data["decided_at"].startswith(review.decided_at.date().isoformat())
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"action": "request_clarification", "question": 5, "deadline": "2099-01-01"}, "question"),
+        (
+            {"action": "request_clarification", "question": "Q?", "deadline": "2099-01-01", "recipients": 5},
+            "recipients",
+        ),
+        ({"action": "decide", "decision": "accepted", "rationale": {"text": "x"}}, "rationale"),
+        ({"action": "submit", "version": "1"}, "version"),
+        ({"action": "submit", "version": True}, "version"),
+    ],
+)
+def test_api_transition_wrong_json_types_are_422(
+    client: FlaskClient, staff: Any, body: dict[str, Any], field: str
+) -> None:
+    review = new_round(staff, status="in_review")
+    answer = client.post(f"/api/v1/reviews/{review.id}/transitions", json=body, headers=bearer(staff))
+    assert answer.status_code == 422, answer.json
+    assert field in answer.json["errors"]
