@@ -148,7 +148,11 @@ def register(group: click.Group) -> None:
                 fail("--queue needs COMMONS_BROKER_URL.")
             # Every job is committed before the first is sent: a worker must never start while this
             # process still writes (SQLite refuses a second writer).
-            jobs = [services.queue_job(None, source) for source in sources]
+            waiting = {source.id: services.pending_job(source) for source in sources}
+            for source_id_, job in waiting.items():
+                if job is not None and not as_json:
+                    click.echo(f"Source {source_id_} already has job {job.id} {job.status}: not queued again.")
+            jobs = [services.queue_job(None, s) for s in sources if waiting[s.id] is None]
             db.session.commit()
             for job in jobs:
                 enqueue(job)

@@ -259,6 +259,16 @@ def runnable_sources(*, due: bool = False, now: datetime | None = None) -> list[
     return list(db.session.scalars(query.order_by(HarvestSource.id)))
 
 
+def pending_job(source: HarvestSource) -> HarvestJob | None:
+    """A queued or running job of ``source``, if any (so that cron never queues it twice)."""
+    return db.session.scalar(
+        select(HarvestJob)
+        .where(HarvestJob.source_id == source.id, HarvestJob.status.in_(("queued", "running")))
+        .order_by(HarvestJob.id.desc())
+        .limit(1)
+    )
+
+
 def queue_job(user: Any, source: HarvestSource) -> HarvestJob:
     """Create a queued job for ``source`` (a worker or :func:`run_source` picks it up)."""
     if user is not None:

@@ -146,6 +146,9 @@ def test_queued_runs_are_executed_by_a_celery_worker(redis_client, prefix, tmp_p
         assert int(redis_client.get(f"{prefix}:budget:{forge.host}")) == forge.count()
         queued = runner.invoke(main, ["harvest", "run", "--all", "--json"])
         assert json.loads(queued.output.strip().splitlines()[-1])["queued"] is True
+        # Without a worker the jobs stay queued, and a second cron tick does not queue them again.
+        again = runner.invoke(main, ["harvest", "run", "--all", "--json"])
+        assert json.loads(again.output.strip().splitlines()[-1])["jobs"] == []
         with app.app_context():
             statuses = [job.status for job in db.session.query(HarvestJob).order_by(HarvestJob.id)]
             db.session.remove()
