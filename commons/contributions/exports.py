@@ -419,6 +419,8 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # What a reader gets depends on who they are (commons.security marks logged-in answers no-store).
+    response.vary.add("Cookie")
     return response
 
 

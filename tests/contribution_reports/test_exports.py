@@ -258,3 +258,13 @@ def test_exports_index_links_every_export_and_iati_file(client, data):
     for href in ("contributions.csv", "contribution-lines.csv", "contributions-aggregate.csv", "contributions.json"):
         assert f'href="/exports/{href}"' in page
     assert 'href="/exports/iati/FR.xml"' in page and 'href="/exports/iati/DE.xml"' not in page
+
+
+def test_exports_of_a_logged_in_reader_are_never_stored_by_shared_caches(client, login_as, data):
+    assert "no-store" not in client.get("/exports/contributions.csv").headers.get("Cache-Control", "")
+    login_as("rep_fr")
+
+    response = client.get("/exports/contributions.csv")
+
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "Cookie" in response.headers["Vary"]
