@@ -25,6 +25,7 @@ from commons.contributions.forms import contribution_form_class, line_form_class
 from commons.contributions.models import TYPES
 from commons.errors import NotFound, ServiceError, ValidationFailed
 from commons.extensions import db
+from commons.permissions import require
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
@@ -136,6 +137,8 @@ def _one_row(actor: Any, row: dict[str, str], number: int, report: ImportReport)
 
 def run_import(actor: Any, data: bytes, *, dry_run: bool) -> ImportReport:
     """Check every row and import all of them, or none; on a dry run nothing is ever kept."""
+    # Permission first: only those who may record for a state import (reps: their own; admins).
+    require(actor, "contribution:create", getattr(actor, "member_state_code", None) or "")
     rows = _rows(data)
     report = ImportReport(dry_run=dry_run, rows=len(rows))
     outer = db.session.begin_nested()

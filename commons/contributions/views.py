@@ -35,7 +35,7 @@ from commons.contributions.status import status_label
 from commons.contributions.visibility import can_see_staff_names
 from commons.errors import NotFound, ServiceError, ValidationFailed
 from commons.extensions import db
-from commons.forms import BaseForm
+from commons.forms import BaseForm, is_http_url
 from commons.permissions import can, require
 
 bp = Blueprint("contributions", __name__)
@@ -43,7 +43,12 @@ bp = Blueprint("contributions", __name__)
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
-    return {"contribution_status_label": status_label, "contribution_type_labels": TYPE_LABELS}
+    return {
+        "contribution_status_label": status_label,
+        "contribution_type_labels": TYPE_LABELS,
+        # Links are made only of http(s) addresses, whatever a row holds (a stored javascript: URL stays text).
+        "contribution_link_ok": is_http_url,
+    }
 
 
 def _actor() -> Any:
