@@ -676,9 +676,38 @@ def staff_by_role(user: Any) -> list[dict[str, Any]]:
 # ------------------------------------------------------------------------------------------------------ gaps
 
 
+def _committed_to(user: Any, commons: Commons) -> dict[str, Decimal]:
+    """What is committed to a commons per kind, from records the user may read, with the rules of
+    ``services.gaps_for``: commitments and adjustments of contributions not cancelled, person-days of
+    allocations not cancelled, seats not ended."""
+    today = dt.date.today()
+    money, days, seats = ZERO, ZERO, ZERO
+    for contribution in readable_for(user, ReportFilters(commons=commons)):
+        if (contribution.manual_status or "") == "cancelled":
+            continue
+        if contribution.type == "funding":
+            money += sum(
+                (
+                    Decimal(line.amount_eur or 0)
+                    for line in contribution.funding_lines
+                    if line.kind in ("commitment", "adjustment")
+                ),
+                ZERO,
+            )
+        elif contribution.type == "staff":
+            days += sum(
+                (Decimal(s.person_days or 0) for s in contribution.staff if s.delivery_status != "cancelled"), ZERO
+            )
+        elif contribution.type == "governance":
+            seats += sum(1 for g in contribution.governance if g.end_date is None or g.end_date >= today)
+    return {"funding": money, "staff": days, "governance": seats}
+
+
 def gaps_report(user: Any, commons: Commons | None = None) -> list[dict[str, Any]]:
     """Open needs against what is committed, per commons and kind, each in its own unit (EUR, person-days,
-    seats), from ``services.gaps_for``. ``missing`` is what is still needed (never below zero)."""
+    seats). Needs (and their conversion to EUR) come from ``services.gaps_for``; what is committed is summed
+    here from the records the user may read, the same records as the profile beside it, so that the two
+    cannot be subtracted from each other. ``missing`` is what is still needed (never below zero)."""
     from commons.contributions.services import gaps_for
 
     if commons is not None:
@@ -688,10 +717,12 @@ def gaps_report(user: Any, commons: Commons | None = None) -> list[dict[str, Any
         targets = list(db.session.scalars(select(Commons).where(Commons.id.in_(ids)).order_by(Commons.name)))
     rows = []
     for target in targets:
+        committed = _committed_to(user, target)
         for kind, gap in gaps_for(target, user).items():
             if not gap["needs"]:
                 continue
-            missing = None if gap["gap"] is None else max(Decimal(gap["gap"]), ZERO)
+            have = committed.get(kind, ZERO)
+            missing = None if gap["need"] is None else max(Decimal(gap["need"]) - have, ZERO)
             rows.append(
                 {
                     "commons": target,
@@ -699,7 +730,7 @@ def gaps_report(user: Any, commons: Commons | None = None) -> list[dict[str, Any
                     "unit": gap["unit"],
                     "needs": gap["needs"],
                     "needed": gap["need"],
-                    "committed": gap["committed"],
+                    "committed": have,
                     "missing": missing,
                 }
             )

@@ -297,6 +297,26 @@ def test_gaps_page_shows_each_kind_in_its_unit(client, app):
     assert "Needy Commons" in page and "€50,000.00" in page and "€30,000.00" in page
 
 
+def test_gaps_count_only_what_the_reader_may_read(app, users):
+    from commons.catalogue.models import Need
+    from commons.extensions import db
+
+    commons = CommonsFactory()
+    db.session.add(Need(commons_id=commons.id, kind="funding", title="Audit", amount=Decimal("9000"), currency="EUR"))
+    db.session.flush()
+    for visibility in ("public", "public", "restricted"):
+        record = f.contribution("FR", "funding", visibility=visibility, commons=commons)
+        f.funding_line(record, "commitment", "1000" if visibility == "public" else "4321")
+
+    (public,) = reports.gaps_report(ANONYMOUS, commons)
+    (own,) = reports.gaps_report(users["rep_fr"], commons)
+
+    # The profile beside the gaps lists the readable records only: the two must agree, or they could be
+    # subtracted from each other to reveal the restricted amount.
+    assert public["committed"] == Decimal("2000.00") and public["missing"] == Decimal("7000.00")
+    assert own["committed"] == Decimal("6321.00")
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [
