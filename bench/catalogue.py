@@ -487,7 +487,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commons", type=int, default=100_000, help="number of commons (default 100,000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
-    parser.add_argument("--database-url", help="PostgreSQL URL (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL, or a sqlite:/// file to keep between runs (default: a temporary SQLite file)",
+    )
     parser.add_argument("--samples", type=int, default=200, help="requests per target for the latencies")
     parser.add_argument("--rps-seconds", type=float, default=8.0, help="seconds per throughput target")
     parser.add_argument("--threads", type=int, default=4, help="load generator threads")
@@ -500,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.database_url:
             url = args.database_url
-            ensure_postgres_database(url)
+            if url.startswith("postgresql"):
+                ensure_postgres_database(url)
         else:
             url = f"sqlite:///{workdir / 'bench.db'}"
         app = build_app(url, secret)

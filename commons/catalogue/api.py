@@ -53,7 +53,8 @@ def _id_after(cursor: dict[str, Any] | None) -> int:
     if cursor is None:
         return 0
     value = cursor.get("id")
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    # Ids are 32-bit on PostgreSQL; a larger number would fail in the database, not here.
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
         raise ValidationFailed({"cursor": [_("The cursor is not valid.")]})
     return value
 

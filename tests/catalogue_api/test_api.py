@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from commons.api.helpers import encode_cursor
 from commons.catalogue.search import SearchParams, search
 from commons.extensions import db
 from commons.reviews.models import Review
@@ -236,6 +237,9 @@ def test_organisations_cursor_pages(client, app):
     assert len(seen) == len(set(seen)) == body["total"] >= 7
     assert client.get("/api/v1/organisations?cursor=eyJpZCI6LTF9").status_code == 422  # {"id":-1}
     assert client.get("/api/v1/organisations?cursor=eyJpZCI6ImEifQ").status_code == 422  # {"id":"a"}
+    huge = encode_cursor({"id": 10**30})
+    assert client.get(f"/api/v1/organisations?cursor={huge}").status_code == 422
+    assert client.get(f"/api/v1/usage?cursor={huge}").status_code == 422
 
 
 def test_member_states_lists_the_eu_27_and_institutions(client, app):
