@@ -491,6 +491,8 @@ def _facet_select(name: str, base: Any) -> Select[Any]:
         stmt: Select[Any] = select(label, CommonsFacet.value.label("value"), count)
         if base is None:
             stmt = stmt.where(CommonsFacet.facet == name)
+        elif _is_sqlite():
+            return _sqlite_facet_select(name, base)
         else:
             stmt = stmt.select_from(base).join(
                 CommonsFacet, and_(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet == name)
@@ -503,6 +505,29 @@ def _facet_select(name: str, base: Any) -> Select[Any]:
         .select_from(base if base is not None else Commons)
         .where(column_.is_not(None))
         .group_by(column_)
+    )
+
+
+def _sqlite_facet_select(name: str, base: Any) -> Select[Any]:
+    """A table facet over a materialised set, walking the set.
+
+    SQLite has no estimate of a CTE's size and often scans the whole facet (every commons) to probe
+    the set, or builds a Bloom filter by scanning the table. A correlated subquery inside json_each can
+    only run once per row of the set: one primary-key lookup per matching commons, whatever the size of
+    the catalogue.
+    """
+    values = (
+        select(func.json_group_array(CommonsFacet.value))
+        .where(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet == name)
+        .correlate(base)
+        .scalar_subquery()
+    )
+    each = func.json_each(values).table_valued("value")
+    return (
+        select(literal(name, String).label("facet"), each.c.value.label("value"), func.count().label("n"))
+        .select_from(base)
+        .join(each, literal_column("1") == 1)
+        .group_by(each.c.value)
     )
 
 
