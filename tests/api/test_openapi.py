@@ -42,7 +42,8 @@ def test_completeness_check_notices_an_undocumented_route(app, document):
     for rule in app.url_map.iter_rules():
         other.add_url_rule(rule.rule, rule.endpoint, methods=rule.methods)
     other.add_url_rule("/api/v1/widgets/<int:widget_id>", "widgets", methods=["GET", "DELETE"])
-    assert undocumented(other, document) == ["DELETE /api/v1/widgets/{widget_id}", "GET /api/v1/widgets/{widget_id}"]
+    missing = set(undocumented(other, document)) - set(undocumented(app, document))
+    assert missing == {"DELETE /api/v1/widgets/{widget_id}", "GET /api/v1/widgets/{widget_id}"}
     assert flask_path("/api/v1/harvest/jobs/<int:job_id>") == "/api/v1/harvest/jobs/{job_id}"
 
 
