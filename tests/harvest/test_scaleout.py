@@ -47,7 +47,8 @@ def redis_client() -> Iterator[object]:
 def prefix(redis_client) -> Iterator[str]:
     value = f"commons-test-{uuid.uuid4().hex[:12]}"
     yield value
-    keys = list(redis_client.scan_iter(f"{value}*"))
+    # Budget keys, the Celery queue and kombu's binding of that queue.
+    keys = [*redis_client.scan_iter(f"{value}*"), *redis_client.scan_iter(f"_kombu.binding*.{value}*")]
     if keys:
         redis_client.delete(*keys)
 
