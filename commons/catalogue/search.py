@@ -62,7 +62,7 @@ from commons.catalogue.models import (
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.organisations.models import Organisation
-from commons.types import utcnow
+from commons.types import UTCDateTime, utcnow
 
 FACETS = (
     "license",
@@ -395,11 +395,13 @@ def _text_condition(terms: list[str]) -> Condition:
 
 
 def _facet_condition(name: str, values: list[str]) -> ColumnElement[bool]:
+    # Named parameters: a cached statement of the same shape is run again with other values.
+    chosen: Any = bindparam(f"v_{name}", values, expanding=True)
     if name in TABLE_FACETS:
         return Commons.id.in_(
-            select(CommonsFacet.commons_id).where(CommonsFacet.facet == name, CommonsFacet.value.in_(values))
+            select(CommonsFacet.commons_id).where(CommonsFacet.facet == name, CommonsFacet.value.in_(chosen))
         )
-    return _COLUMN_FACETS[name].in_(values)
+    return _COLUMN_FACETS[name].in_(chosen)
 
 
 def _activity_cutoff(months: int, now: datetime | None = None) -> datetime:
@@ -418,7 +420,9 @@ def _conditions(params: SearchParams, hits: Any = None) -> dict[str, Condition]:
         if values:
             out[name] = _facet_condition(name, values)
     if params.active:
-        out["activity"] = Commons.last_activity_at >= _activity_cutoff(params.active)
+        out["activity"] = Commons.last_activity_at >= bindparam(
+            "active_cut", _activity_cutoff(params.active), type_=UTCDateTime()
+        )
     return out
 
 
@@ -538,7 +542,7 @@ def _activity_selects(base: Any) -> list[Select[Any]]:
     return [
         select(label, literal(str(months), String).label("value"), func.count().label("n"))
         .select_from(base if base is not None else Commons)
-        .where(column_ >= _activity_cutoff(months, now))
+        .where(column_ >= bindparam(f"cut_{months}", _activity_cutoff(months, now), type_=UTCDateTime()))
         for months in ACTIVE_MONTHS
     ]
 
@@ -581,6 +585,45 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
     return union_all(*parts)
 
 
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
+
+
+def _statement_values(params: SearchParams) -> dict[str, Any]:
+    """The values of the named parameters of the counts statement for ``params``."""
+    values: dict[str, Any] = {}
+    if params.terms:
+        values["fts_q" if _is_sqlite() else "pg_q"] = (
+            _fts_query(params.terms) if _is_sqlite() else _pg_query(params.terms)
+        )
+    for name in SearchParams.LIST_FIELDS:
+        if getattr(params, name):
+            values[f"v_{name}"] = list(getattr(params, name))
+    now = utcnow()
+    if params.active:
+        values["active_cut"] = _activity_cutoff(params.active, now)
+    for months in ACTIVE_MONTHS:
+        values[f"cut_{months}"] = _activity_cutoff(months, now)
+    return values
+
+
+def _cached_counts_statement(params: SearchParams, with_facets: bool) -> tuple[Any, dict[str, Any]]:
+    """The counts statement for the shape of ``params`` (which filters are set), built once per shape:
+    building and hashing a statement of some twenty SELECTs costs more than running it."""
+    shape = (
+        db.session.get_bind().dialect.name,
+        bool(params.terms),
+        tuple(name for name in SearchParams.LIST_FIELDS if getattr(params, name)),
+        bool(params.active),
+        with_facets,
+    )
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        if len(_STATEMENTS) > 512:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[shape] = _counts_statement(params, with_facets)
+    return statement, _statement_values(params)
+
+
 def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
     """Counts per facet value (most frequent first, at most 30 per facet) for the whole result set."""
     return _run_counts(params, True)[1]
@@ -597,7 +640,7 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
             return cached[1], cached[2]
     total = 0
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS} if with_facets else {}
-    for facet, value, n in db.session.execute(_counts_statement(params, with_facets)):
+    for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets)):
         if facet == "_total":
             total = int(n)
         elif int(n) > 0:
