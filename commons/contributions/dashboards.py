@@ -20,7 +20,7 @@ from wtforms import SelectField, StringField
 
 from commons.accounts.models import ADMIN, REP, REVIEWER, SECRETARIAT
 from commons.catalogue.models import Commons
-from commons.contributions import charts, reports
+from commons.contributions import charts, iati, reports
 from commons.contributions.models import TYPES, Contribution
 from commons.contributions.views import bp
 from commons.errors import ValidationFailed
@@ -256,6 +256,7 @@ def dashboard_state(code: str) -> Any:
         render_template(
             "contributions/dashboard_state.html",
             state=state,
+            has_iati=bool(iati.public_contributions(state_code)),
             form=form,
             statement=statement,
             start=start,

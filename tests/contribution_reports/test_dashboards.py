@@ -134,6 +134,7 @@ def test_statement_lists_the_lines_of_its_date_range_only(client, ledger):
 
     assert "€250,000.00" in page and "€100,000.00" not in page
     assert "Statement of France" in page
+    assert 'href="/exports/contribution-lines.csv?member_state=FR"' in page and 'href="/exports/iati/FR.xml"' in page
 
 
 def test_statement_accepts_el_for_greece(client, app):
@@ -245,3 +246,11 @@ def test_amounts_and_dates_follow_the_reader_locale(client, ledger):
 
     assert "250\u202f000,00\u00a0€" in page
     assert "2 mars 2026" in page
+
+
+def test_statement_offers_no_iati_file_when_nothing_is_public(client, app):
+    f.funding_line(f.contribution("PL", "funding", visibility="restricted"), "commitment", "10")
+
+    page = text(client.get("/contributions/states/PL"))
+
+    assert "/exports/iati/PL.xml" not in page and "/exports/contribution-lines.csv?member_state=PL" in page
