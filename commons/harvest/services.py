@@ -34,6 +34,7 @@ from commons.outbound import BudgetExhausted, policy_from_config, session_from_c
 from commons.permissions import can, require
 from commons.types import utcnow
 from harvesters import (
+    CacheEntry,
     ItemError,
     ListingUnchanged,
     RepositoryRecord,
@@ -372,7 +373,12 @@ class _Run:
         self.spec = source_spec(source)
         self.host = web_host(self.spec.web_url)
         self.outcome = _Outcome()
-        self.pending = 0
+        self.job_id = job.id
+        self.source_id = source.id
+        # Items wait here until a page is complete (or BATCH_SIZE is reached), then are written in one
+        # short transaction: no transaction stays open while the forge is being asked for the next page.
+        self.buffer: list[Any] = []
+        self.cache_writes: list[tuple[str, CacheEntry]] = []
         self.budget = CountingBudget(budget_from_config(config))
         self.state = DbPreviousState(source.id, self.host)
         self.organisation = source.organisation
@@ -389,37 +395,73 @@ class _Run:
                     self.url_keyed[key] = repo_id
 
     # --- bookkeeping ---
+    def begin_write(self) -> None:
+        """Open the batch's transaction with a write, so it holds the write lock before it reads.
+
+        SQLite has a single writer: a transaction that reads first and writes later fails with
+        "database is locked" if another writer committed in between (the web app saving an edit).
+        Writing first makes it wait for the lock (busy timeout) instead; PostgreSQL just locks the job row.
+        """
+        db.session.execute(update(HarvestJob).where(HarvestJob.id == self.job_id).values(requests=self.budget.count))
+
     def commit(self) -> None:
-        self.job.requests = self.budget.count
         db.session.commit()
-        self.pending = 0
         if self.progress is not None:
             self.progress(self.job)
 
+    def flush(self) -> None:
+        """Write the buffered items and the validators of the pages they came from, then commit."""
+        if not self.buffer and not self.cache_writes:
+            return
+        items, self.buffer = self.buffer, []
+        writes, self.cache_writes = self.cache_writes, []
+        self.begin_write()
+        for item in items:
+            if isinstance(item, ListingUnchanged):
+                self.unchanged(item)
+            elif isinstance(item, ItemError):
+                self.error(item)
+            else:
+                self.record(item)
+        for url, entry in writes:
+            DbHttpCache().put(url, entry)
+        self.commit()
+
     def _item(self, **values: Any) -> None:
-        db.session.add(HarvestItem(job_id=self.job.id, **values))
+        db.session.add(HarvestItem(job_id=self.job_id, **values))
 
     # --- the walk ---
     def run(self) -> HarvestJob:
         policy = policy_from_config(self.config)
         session = session_from_config(self.config, self.budget)
-        cache = DbHttpCache(after_put=self.commit)
+        run = self
+
+        class _Cache:
+            """Reads validators in a transaction of their own; writes them with the page's items."""
+
+            def get(self, url: str) -> CacheEntry | None:
+                entry = DbHttpCache().get(url)
+                # End the read at once: no snapshot is held while the page is being fetched.
+                db.session.commit()
+                return entry
+
+            def put(self, url: str, entry: CacheEntry) -> None:
+                run.cache_writes.append((url, entry))
+                run.flush()
+
         crashed: str | None = None
         try:
-            for item in harvest_source(self.spec, session, cache, self.state, policy.max_pages):
-                if isinstance(item, ListingUnchanged):
-                    self.unchanged(item)
-                elif isinstance(item, ItemError):
-                    self.error(item)
-                else:
-                    self.record(item)
-                if self.pending >= BATCH_SIZE:
-                    self.commit()
+            for item in harvest_source(self.spec, session, _Cache(), self.state, policy.max_pages):
+                self.buffer.append(item)
+                if len(self.buffer) >= BATCH_SIZE:
+                    self.flush()
         except BudgetExhausted as exc:
             crashed = str(exc)
         except Exception as exc:  # noqa: BLE001 - the job must say why it stopped, whatever happened
-            log.exception("harvest of source %s failed", self.source.id)
             db.session.rollback()
+            # What was not committed is dropped: the next run reads those pages again.
+            self.buffer, self.cache_writes = [], []
+            log.exception("harvest of source %s failed", self.source_id)
             crashed = f"unexpected error: {type(exc).__name__}: {exc}"
         finally:
             session.close()
@@ -440,7 +482,6 @@ class _Run:
             touched += max(0, int(getattr(result, "rowcount", 0) or 0))
         self.job.unchanged += touched
         self.outcome.seen += len(ids)
-        self.pending += 1
         if touched < len(ids):
             # The cache promised repositories the catalogue no longer has: read everything next time.
             from commons.harvest.cache import forget_listing
@@ -463,7 +504,6 @@ class _Run:
             error=item.message,
             details={},
         )
-        self.pending += 1
 
     def record(self, record: RepositoryRecord) -> None:
         self.outcome.seen += 1
@@ -506,7 +546,7 @@ class _Run:
             repo.gone_at = None
             changed.append("gone_at")
         if repo.source_id is None:
-            repo.source_id = self.source.id
+            repo.source_id = self.source_id
         if repo.forge_kind != self.source.kind:
             repo.forge_kind = self.source.kind
         pc = self.publiccode(repo, record, changed)
@@ -533,7 +573,6 @@ class _Run:
                 status=status,
                 details={"changed": sorted(set(changed))} if status == "updated" else {},
             )
-        self.pending += 1
 
     def apply(self, repo: Repository, record: RepositoryRecord, *, fresh: bool) -> list[str]:
         """Copy the record's fields, except curated ones; return the names of the fields that changed."""
@@ -750,7 +789,7 @@ class _Run:
         cutoff = self.now - GRACE_PERIOD
         gone = db.session.scalars(
             select(Repository).where(
-                Repository.source_id == self.source.id,
+                Repository.source_id == self.source_id,
                 Repository.gone_at.is_(None),
                 Repository.last_seen_at < cutoff,
             )
@@ -769,6 +808,13 @@ class _Run:
             )
 
     def finish(self, crashed: str | None) -> HarvestJob:
+        try:
+            self.flush()
+        except Exception as exc:  # noqa: BLE001 - the job still gets its final state below
+            db.session.rollback()
+            log.exception("harvest of source %s failed while saving", self.source_id)
+            crashed = crashed or f"unexpected error: {type(exc).__name__}: {exc}"
+        self.begin_write()
         job = self.job
         complete = crashed is None and not self.outcome.listing_errors
         if complete:

@@ -500,3 +500,41 @@ def test_process_killed_mid_run_keeps_its_pages_and_a_rerun_completes(tmp_path) 
             assert killed.status == "failed" and "interrupted" in killed.error
             db.session.remove()
             db.engine.dispose()
+
+
+def test_run_survives_another_writer_committing_while_a_page_is_fetched(tmp_path) -> None:
+    """SQLite has one writer: the web app saving an edit mid-run must not break the harvest."""
+    import threading
+
+    from commons import create_app
+    from tests.conftest import fresh_database_url, migrate_to_head
+
+    url = fresh_database_url(tmp_path, "concurrent")
+    migrate_to_head(url)
+    with FakeForge() as forge:
+        for i in range(150):
+            forge.add_repo("github", "etalab", f"r{i}")
+        slow = forge.set_fault("slow", kind="github", owner="etalab", page=2, delay=1.5, times=1)
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, COMMONS_HARVEST_ALLOWED_HOSTS=forge.host)
+        with app.app_context():
+            source = services.add_source(kind="github", url=forge.web_url("github", "etalab"), approve=True)
+            db.session.commit()
+
+            def other_writer() -> None:
+                while slow.fired == 0:
+                    clock.sleep(0.05)
+                clock.sleep(0.3)
+                with app.app_context():
+                    db.session.add(OrganisationFactory._meta.model(slug="edited-meanwhile", name="Edited"))
+                    db.session.commit()
+                    db.session.remove()
+
+            import time as clock
+
+            writer = threading.Thread(target=other_writer)
+            writer.start()
+            job = services.run_source(source)
+            writer.join(timeout=10)
+            assert (job.status, job.added, job.error) == ("succeeded", 150, None)
+            db.session.remove()
+            db.engine.dispose()
