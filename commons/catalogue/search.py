@@ -487,51 +487,63 @@ def _hits_cte(terms: list[str]) -> Any:
     return hits.cte("hits").prefix_with("MATERIALIZED")
 
 
-def _facet_select(name: str, base: Any) -> Select[Any]:
-    """(facet, value, count) rows of one facet over the rows of ``base`` (None: the whole catalogue)."""
-    label = literal(name, String).label("facet")
-    count = func.count().label("n")
-    if name in TABLE_FACETS:
-        stmt: Select[Any] = select(label, CommonsFacet.value.label("value"), count)
-        if base is None:
-            stmt = stmt.where(CommonsFacet.facet == name)
-        elif _is_sqlite():
-            return _sqlite_facet_select(name, base)
-        else:
-            stmt = stmt.select_from(base).join(
-                CommonsFacet, and_(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet == name)
-            )
-        return stmt.group_by(CommonsFacet.value)
-    # Single-valued facets are columns of the materialised set itself: no join.
+_SEPARATOR = "\x1f"  # between facet and value in SQLite's combined rows; never in a facet name
+
+
+def _column_facet_select(name: str, base: Any) -> Select[Any]:
+    """(facet, value, count) of a single-valued facet: a column of the materialised set itself."""
     column_ = _COLUMN_FACETS[name] if base is None else base.c[name]
     return (
-        select(label, cast(column_, String).label("value"), count)
+        select(literal(name, String).label("facet"), cast(column_, String).label("value"), func.count().label("n"))
         .select_from(base if base is not None else Commons)
         .where(column_.is_not(None))
         .group_by(column_)
     )
 
 
-def _sqlite_facet_select(name: str, base: Any) -> Select[Any]:
-    """A table facet over a materialised set, walking the set.
+def _table_facets_select(names: list[str], base: Any) -> Select[Any]:
+    """(facet, value, count) of several table facets over one set (None: the whole catalogue).
 
-    SQLite has no estimate of a CTE's size and often scans the whole facet (every commons) to probe
-    the set, or builds a Bloom filter by scanning the table. A correlated subquery inside json_each can
-    only run once per row of the set: one primary-key lookup per matching commons, whatever the size of
-    the catalogue.
+    Every facet row of a commons sits together in the primary key (commons_id, facet, value), so the
+    set is walked once for all the facets that share it: one index lookup per matching commons.
     """
-    values = (
-        select(func.json_group_array(CommonsFacet.value))
-        .where(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet == name)
-        .correlate(base)
-        .scalar_subquery()
+    count = func.count().label("n")
+    if base is None:
+        return (
+            select(CommonsFacet.facet.label("facet"), CommonsFacet.value.label("value"), count)
+            .where(CommonsFacet.facet.in_(names))
+            .group_by(CommonsFacet.facet, CommonsFacet.value)
+        )
+    if _is_sqlite():
+        # SQLite has no estimate of a CTE's size and often scans the whole facet table to probe the set
+        # (or builds a Bloom filter by scanning it). A correlated subquery inside json_each runs once per
+        # row of the set, whatever the size of the catalogue.
+        pairs = (
+            select(func.json_group_array(CommonsFacet.facet + _SEPARATOR + CommonsFacet.value))
+            .where(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet.in_(names))
+            .correlate(base)
+            .scalar_subquery()
+        )
+        each = func.json_each(pairs).table_valued("value")
+        return (
+            select(literal("*", String).label("facet"), each.c.value.label("value"), count)
+            .select_from(base)
+            .join(each, literal_column("1") == 1)
+            .group_by(each.c.value)
+        )
+    # PostgreSQL: LATERAL, one lookup per matching commons; a plain join lets the planner hash the whole
+    # facet table even for a few hundred matches. OFFSET keeps it from pulling the subquery up.
+    rows = (
+        select(CommonsFacet.facet.label("facet"), CommonsFacet.value.label("value"))
+        .where(CommonsFacet.commons_id == base.c.id, CommonsFacet.facet.in_(names))
+        .offset(0)
+        .lateral()
     )
-    each = func.json_each(values).table_valued("value")
     return (
-        select(literal(name, String).label("facet"), each.c.value.label("value"), func.count().label("n"))
+        select(rows.c.facet, rows.c.value, count)
         .select_from(base)
-        .join(each, literal_column("1") == 1)
-        .group_by(each.c.value)
+        .join(rows, literal_column("true"))
+        .group_by(rows.c.facet, rows.c.value)
     )
 
 
@@ -576,12 +588,18 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
     ).select_from(everything if everything is not None else Commons)
     parts: list[Select[Any]] = [total]
     if with_facets:
+        table_facets: dict[str | None, list[str]] = {}
         for name in FACETS:
-            base = base_without(name if name in conditions else None)
+            key = name if name in conditions else None
+            base = base_without(key)
             if name == "activity":
                 parts.extend(_activity_selects(base))
+            elif name in TABLE_FACETS:
+                table_facets.setdefault(key, []).append(name)
             else:
-                parts.append(_facet_select(name, base))
+                parts.append(_column_facet_select(name, base))
+        for key, names in table_facets.items():
+            parts.append(_table_facets_select(names, base_without(key)))
     return union_all(*parts)
 
 
@@ -643,7 +661,10 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
     for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets)):
         if facet == "_total":
             total = int(n)
-        elif int(n) > 0:
+            continue
+        if facet == "*":
+            facet, _sep, value = str(value).partition(_SEPARATOR)
+        if int(n) > 0 and facet in grouped:
             grouped[facet].append((str(value), int(n)))
     for name, counts in grouped.items():
         if name == "activity":
