@@ -529,6 +529,9 @@ def main(argv: list[str] | None = None) -> int:
     met["search_throughput"] = summary["search_rps_ratio"] >= RATIO_TARGET
     summary["targets_met"] = met
     summary["samples"] = args.samples
+    # The machine may be shared: the 1-minute load average says how much the figures are inflated.
+    summary["load_average_1m"] = round(os.getloadavg()[0], 2)
+    summary["cpus"] = os.cpu_count()
     summary["query"] = SEARCH_QUERY
 
     print(f"catalogue benchmark: {args.commons:,} commons, {args.commons * 3:,} repositories on {database}")
@@ -551,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
         f"gunicorn 2 workers, {args.threads} threads: search {rates['search_rps']} req/s, "
         f"/healthz {rates['healthz_rps']} req/s, ratio {rates['search_rps_ratio']:.2f} (target ≥ {RATIO_TARGET})"
     )
+    print(f"load average (1 min) at the end: {summary['load_average_1m']} on {summary['cpus']} CPUs")
     print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
     if args.json:
         print(json.dumps(summary))
