@@ -85,10 +85,14 @@ def test_concurrency_slots_are_shared_and_freed(redis_client, prefix) -> None:
     # A slot held by a killed worker frees itself after its time to live.
     dead = RedisHostBudget(redis_client, prefix=prefix, per_host_concurrency=1, slot_ttl=1)
     dead.acquire("k:443")
-    survivor = RedisHostBudget(redis_client, prefix=prefix, per_host_concurrency=1, poll=0.05, sleep=waits.append)
-    survivor.sleep = lambda s: (waits.append(s), time.sleep(s))[1]
+
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    survivor = RedisHostBudget(redis_client, prefix=prefix, per_host_concurrency=1, poll=0.05, sleep=sleep)
     survivor.acquire("k:443")
-    assert len(waits) > 0 and sum(waits) <= 2.5
+    assert waits and sum(waits) <= 2.5
 
 
 def test_budget_from_config_uses_redis_when_a_broker_is_set(redis_client, prefix) -> None:
