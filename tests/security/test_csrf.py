@@ -12,7 +12,6 @@ import pytest
 
 from commons.extensions import db
 from tests.security.cells import ROLES
-from tests.security.conftest import page_csrf
 from tests.security.test_matrix import CASES, fill, snapshot
 
 POST_CASES = [
@@ -55,7 +54,7 @@ def test_post_with_another_sessions_token_is_refused_and_changes_nothing(matrix,
     role = allowed_role(case)
     other = matrix.client()
     matrix.login(other, "rep_de" if role != "rep_de" else "rep_fr")
-    stolen = page_csrf(other)
+    stolen = matrix.csrf(other, "rep_de" if role != "rep_de" else "rep_fr")
     response, changed = _post(matrix, case, role, stolen)
     assert response.status_code == 400, f"{case.id} as {role}: {response.status_code}"
     assert not changed, f"{case.id} as {role} with another session's token changed {changed}"
@@ -66,5 +65,5 @@ def test_csrf_harness_sees_a_valid_token_succeed(matrix):
     case = next(c for _f, c in POST_CASES if c.endpoint == "accounts.create_token")
     client = matrix.client()
     matrix.login(client, "user")
-    form = {**case.data, "csrf_token": page_csrf(client)}
+    form = {**case.data, "csrf_token": matrix.csrf(client, "user")}
     assert client.post(case.path, data=form).status_code == 200

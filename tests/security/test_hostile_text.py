@@ -18,7 +18,6 @@ import sqlalchemy as sa
 
 from commons.catalogue.models import Commons, Repository
 from commons.extensions import db
-from tests.security.conftest import page_csrf
 from tests.security.test_csrf import allowed_role
 from tests.security.test_matrix import CASES, fill
 
@@ -187,7 +186,7 @@ def test_hostile_form_input_is_escaped_in_the_answer(matrix, case):
     matrix.login(client, role)
     data = fill(case.data, matrix.ctx) or {}
     form = {key: HOSTILE if isinstance(value, str) else value for key, value in data.items()}
-    form["csrf_token"] = page_csrf(client)
+    form["csrf_token"] = matrix.csrf(client, role)
     response = client.open(fill(case.path, matrix.ctx), method=case.method, data=form, follow_redirects=True)
     assert response.status_code < 500, response.status_code
     if response.mimetype == "text/html":

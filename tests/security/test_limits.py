@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 
 from commons.extensions import db
-from tests.security.conftest import page_csrf
 from tests.security.test_csrf import allowed_role
 from tests.security.test_matrix import CASES, fill, snapshot
 
@@ -51,7 +50,7 @@ def test_oversized_body_answers_413_and_changes_nothing(matrix, case):
         )
     else:
         matrix.login(client, role)
-        form = {**(fill(case.data, matrix.ctx) or {}), "csrf_token": page_csrf(client), "padding": big}
+        form = {**(fill(case.data, matrix.ctx) or {}), "csrf_token": matrix.csrf(client, role), "padding": big}
         before = snapshot()
         response = client.open(path, method=case.method, data=form)
     assert response.status_code == 413, f"{case.id} as {role}: {response.status_code}"

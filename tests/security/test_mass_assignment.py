@@ -17,7 +17,6 @@ import pytest
 import sqlalchemy as sa
 
 from commons.extensions import db
-from tests.security.conftest import page_csrf
 from tests.security.test_matrix import CASES, fill
 
 POST_CASES = [
@@ -76,7 +75,7 @@ def test_posting_another_state_never_creates_or_moves_a_record_there(matrix, cas
     else:
         matrix.login(client, role)
         form = {key: str(value) for key, value in data.items()}
-        form["csrf_token"] = page_csrf(client)
+        form["csrf_token"] = matrix.csrf(client, role)
         before = foreign_rows(matrix.ctx)
         response = client.open(fill(case.path, matrix.ctx), method=case.method, data=form)
     assert response.status_code < 500, response.status_code

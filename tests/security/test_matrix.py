@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: EUPL-1.2
 """The security matrix: every case of every ``matrix_*.py`` × every role, and no route left unclassified.
 
-Each cell logs the role in (HTML cases: the real login form; JSON cases: the role's API token), fills the
-path's ``{placeholders}`` from the scenario, sends the request (POST with the session's CSRF token) and
-checks the status. A route of the URL map that no case names fails ``test_every_route_is_in_the_matrix``.
+Each cell carries the role's session (HTML cases: a session opened through the real login form, once per
+worker; JSON cases: the role's API token), fills the path's ``{placeholders}`` from the scenario, sends the
+request (POST with the session's CSRF token) and checks the status. A route of the URL map that no case
+names fails ``test_every_route_is_in_the_matrix``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from werkzeug.routing import RequestRedirect
 from commons import create_app
 from commons.extensions import db
 from tests.security.cells import ROLES, Case
-from tests.security.conftest import Matrix, page_csrf
+from tests.security.conftest import Matrix
 
 HERE = Path(__file__).parent
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -69,7 +70,7 @@ def send(matrix: Matrix, case: Case, role: str) -> Any:
     if case.method == "GET":
         return client.get(path)
     form = dict(data or {})
-    form["csrf_token"] = page_csrf(client)
+    form["csrf_token"] = matrix.csrf(client, role)
     return client.open(path, method=case.method, data=form)
 
 

@@ -29,7 +29,7 @@ def _end_session(matrix, how: str, victim, role: str) -> None:
         victim.post("/logout", data={"csrf_token": page_csrf(victim)})
     elif how == "password":
         other = matrix.client()
-        matrix.login(other, role)
+        matrix.login(other, role, fresh=True)
         response = other.post(
             "/account/password",
             data={
@@ -50,7 +50,7 @@ def _end_session(matrix, how: str, victim, role: str) -> None:
 @pytest.mark.parametrize("role", ["rep_fr", "admin"])
 def test_replayed_cookie_gets_what_an_anonymous_visitor_gets(matrix, how, role):
     victim = matrix.client()
-    matrix.login(victim, role)
+    matrix.login(victim, role, fresh=True)
     captured = victim.get_cookie(COOKIE)
     assert captured is not None
     token = page_csrf(victim)
@@ -85,7 +85,7 @@ def test_login_starts_a_fresh_session(matrix):
     page_csrf(client)
     before = client.get_cookie(COOKIE)
     assert before is not None
-    matrix.login(client, "user")
+    matrix.login(client, "user", fresh=True)
     after = client.get_cookie(COOKIE)
     assert after is not None and after.value != before.value
     # The pre-login cookie does not carry the login.
