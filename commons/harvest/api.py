@@ -17,6 +17,7 @@ from commons.catalogue.models import Repository
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.harvest import services
+from commons.harvest.services import MAX_ID
 
 # Error texts come from forges and the network stack: never let a credential through to the public.
 _SECRET_PATTERNS = (
@@ -75,9 +76,13 @@ def _int_arg(name: str) -> int | None:
     if raw is None or raw == "":
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ValidationFailed({name: [_("Enter a whole number.")]}) from None
+    if not 1 <= value <= MAX_ID:
+        # Databases store 32-bit ids; a larger number would overflow rather than match nothing.
+        raise ValidationFailed({name: [_("Enter a number between 1 and %(max)d.", max=MAX_ID)]})
+    return value
 
 
 @bp.route("/v1/repositories")
@@ -88,6 +93,8 @@ def repositories_list() -> Any:
         after = int(cursor.get("id", 0)) if cursor else 0
     except (TypeError, ValueError):
         raise ValidationFailed({"cursor": [_("The cursor is not valid.")]}) from None
+    if not 0 <= after <= MAX_ID:
+        raise ValidationFailed({"cursor": [_("The cursor is not valid.")]})
     query = select(Repository)
     source = _int_arg("source")
     if source is not None:

@@ -88,7 +88,12 @@ PATHS: dict[str, Any] = {
             "operationId": "listRepositories",
             "tags": ["harvest"],
             "parameters": [
-                {"name": "source", "in": "query", "schema": {"type": "integer"}, "description": "harvest source id"},
+                {
+                    "name": "source",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+                    "description": "harvest source id",
+                },
                 {"name": "host", "in": "query", "schema": {"type": "string"}, "description": "forge host[:port]"},
                 {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},

@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 GRACE_PERIOD = timedelta(days=7)
 #: Records written between two commits when no page boundary came first.
 BATCH_SIZE = 200
+#: Ids are 32-bit integers in both databases; anything larger cannot exist.
+MAX_ID = 2**31 - 1
 #: Stale running jobs are marked as interrupted when a new run of the same source starts.
 INTERRUPTED = "interrupted: the process running this job stopped before it finished"
 
@@ -204,6 +206,8 @@ def get_source(source_id: int | str) -> HarvestSource:
         key = int(source_id)
     except (TypeError, ValueError):
         raise NotFound(_("No harvest source has the number %(id)s.", id=source_id)) from None
+    if not 1 <= key <= MAX_ID:
+        raise NotFound(_("No harvest source has the number %(id)s.", id=source_id))
     source = db.session.get(HarvestSource, key)
     if source is None:
         raise NotFound(_("No harvest source has the number %(id)s.", id=source_id))
@@ -216,6 +220,8 @@ def get_job(job_id: int | str) -> HarvestJob:
         key = int(job_id)
     except (TypeError, ValueError):
         raise NotFound(_("No harvest job has the number %(id)s.", id=job_id)) from None
+    if not 1 <= key <= MAX_ID:
+        raise NotFound(_("No harvest job has the number %(id)s.", id=job_id))
     job = db.session.get(HarvestJob, key)
     if job is None:
         raise NotFound(_("No harvest job has the number %(id)s.", id=job_id))

@@ -148,3 +148,16 @@ def test_job_api_is_public_and_hides_secrets(client, harvest_app, forge: FakeFor
     assert body["status"] == "failed" and "s3cr3t" not in str(body) and body["source"]["id"] == source.id
     assert {"added", "updated", "unchanged", "archived", "errored"} <= set(body)
     assert client.get("/api/v1/harvest/jobs/999999").status_code == 404
+
+
+def test_out_of_range_numbers_are_refused_not_server_errors(client, harvest_app, login_as) -> None:
+    from commons.api.helpers import encode_cursor
+
+    assert client.get("/api/v1/repositories?source=86194105572852678656").status_code == 422
+    assert client.get("/api/v1/repositories?source=0").status_code == 422
+    cursor = encode_cursor({"id": 10**20})
+    assert client.get(f"/api/v1/repositories?cursor={cursor}").status_code == 422
+    assert client.get("/api/v1/harvest/jobs/86194105572852678656").status_code == 404
+    login_as("admin")
+    assert client.get("/admin/harvest/jobs/86194105572852678656").status_code == 404
+    assert client.get("/admin/harvest/sources/86194105572852678656").status_code == 404
