@@ -31,6 +31,7 @@ from sqlalchemy import (
     Index,
     Select,
     String,
+    Text,
     and_,
     bindparam,
     cast,
@@ -46,6 +47,7 @@ from sqlalchemy import (
     text,
     union_all,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
@@ -92,8 +94,9 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 FACET_VALUE_LIMIT = 30
 
-# PostgreSQL: the document the GIN index of migration 0003 is built on. The query must repeat the exact
-# expression for the planner to use the index. 'simple' because descriptions are in many languages.
+# PostgreSQL: the text of a commons as a tsvector ('simple': descriptions come in many languages). A
+# trigger of migration 0003 stores it in commons_search.document (GIN index), so that neither the index
+# recheck nor the ranking recomputes it from JSON on every query.
 PG_DOCUMENT = (
     "(to_tsvector('simple'::regconfig, coalesce(commons.name, '') || ' ' || coalesce(commons.summary, '')"
     " || ' ' || commons.slug)"
@@ -101,9 +104,11 @@ PG_DOCUMENT = (
     " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.topics, '[]'::jsonb), '[\"string\"]'))"
 )
 PG_INDEX = "ix_commons_search_document"
+PG_MATCH = "commons_search.document @@ to_tsquery('simple'::regconfig, :pg_q)"
+PG_RANK = "ts_rank(commons_search.document, to_tsquery('simple'::regconfig, :pg_q)) DESC"
 FTS_TABLE = "commons_fts"
-# Objects that live outside the models on purpose (FTS5 and its shadow tables, the expression index):
-# the schema check (models == migrations) skips them, see :func:`include_in_schema_check`.
+# Objects that live outside the models on purpose (FTS5 and its shadow tables, the GIN index that only
+# PostgreSQL has): the schema check (models == migrations) skips them, see include_in_schema_check.
 SEARCH_OBJECTS = (FTS_TABLE, PG_INDEX)
 
 Condition = ColumnElement[bool] | TextClause
@@ -120,6 +125,18 @@ class CommonsFacet(db.Model):  # type: ignore[name-defined]
     commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
     facet: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[str] = mapped_column(String(MAX_VALUE_LENGTH), primary_key=True)
+
+
+class CommonsSearchDocument(db.Model):  # type: ignore[name-defined]
+    """PostgreSQL only: the stored full-text document of a commons, written by a trigger on ``commons``.
+
+    On SQLite the table stays empty: FTS5 (``commons_fts``) does the same work there.
+    """
+
+    __tablename__ = "commons_search"
+
+    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
+    document: Mapped[Any] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
 
 
 # B-tree indexes for the single-valued facets and the sorts that ``commons`` lacks (migration 0003).
@@ -391,7 +408,9 @@ def _text_condition(terms: list[str]) -> Condition:
     if _is_sqlite():
         sub = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(terms))))
         return Commons.id.in_(sub)
-    return text(f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :pg_q)").bindparams(pg_q=_pg_query(terms))
+    return Commons.id.in_(
+        select(CommonsSearchDocument.commons_id).where(text(PG_MATCH).bindparams(pg_q=_pg_query(terms)))
+    )
 
 
 def _facet_condition(name: str, values: list[str]) -> ColumnElement[bool]:
@@ -452,10 +471,10 @@ def _order(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
             # with the MATCH in the join.
             match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q_rank", _fts_query(params.terms)))
             return stmt.join(_fts, and_(_fts.c.rowid == Commons.id, match)).order_by(_fts.c.rank, Commons.id)
-        rank = text(f"ts_rank({PG_DOCUMENT}, to_tsquery('simple'::regconfig, :pg_q)) DESC").bindparams(
-            pg_q=_pg_query(params.terms)
+        rank = text(PG_RANK).bindparams(pg_q=_pg_query(params.terms))
+        return stmt.join(CommonsSearchDocument, CommonsSearchDocument.commons_id == Commons.id).order_by(
+            rank, Commons.id
         )
-        return stmt.order_by(rank, Commons.id)
     if sort == "usage":
         return stmt.order_by(Commons.usage_count.desc(), Commons.id)
     if sort == "stars":
@@ -481,8 +500,8 @@ def _hits_cte(terms: list[str]) -> Any:
             literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(terms)))
         )
     else:
-        hits = select(Commons.id.label("id")).where(
-            text(f"{PG_DOCUMENT} @@ to_tsquery('simple'::regconfig, :pg_q)").bindparams(pg_q=_pg_query(terms))
+        hits = select(CommonsSearchDocument.commons_id.label("id")).where(
+            text(PG_MATCH).bindparams(pg_q=_pg_query(terms))
         )
     return hits.cte("hits").prefix_with("MATERIALIZED")
 
@@ -577,9 +596,17 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
             kept = [c for name, c in conditions.items() if name != key]
             columns: list[Any] = [Commons.id.label("id"), Commons.last_activity_at.label("last_activity_at")]
             columns += [column_.label(name) for name, column_ in _COLUMN_FACETS.items()]
-            bases[key] = (
-                select(*columns).where(*kept).cte(f"base_{key or 'all'}").prefix_with("MATERIALIZED") if kept else None
-            )
+            if not kept:
+                bases[key] = None
+                return None
+            stmt = select(*columns)
+            if hits is not None and not _is_sqlite():
+                # PostgreSQL has no statistics on a CTE: "IN (SELECT id FROM hits)" is planned as if the
+                # words matched 200 commons and probes every other filter once per match. Joining the
+                # hits instead gives the planner their true number.
+                kept = [c for name, c in conditions.items() if name not in (key, "q")]
+                stmt = stmt.select_from(hits).join(Commons, Commons.id == hits.c.id)
+            bases[key] = stmt.where(*kept).cte(f"base_{key or 'all'}").prefix_with("MATERIALIZED")
         return bases[key]
 
     everything = base_without(None)
@@ -872,6 +899,7 @@ __all__ = [
     "FACETS",
     "SORTS",
     "CommonsFacet",
+    "CommonsSearchDocument",
     "SearchParams",
     "SearchResult",
     "facet_counts",

@@ -11,6 +11,7 @@ Revises: 0002
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "0003"
 down_revision = "0002"
@@ -52,6 +53,18 @@ def upgrade():
     )
     with op.batch_alter_table("commons_facets", schema=None) as batch_op:
         batch_op.create_index("ix_commons_facets_facet_value", ["facet", "value", "commons_id"], unique=False)
+    op.create_table(
+        "commons_search",
+        sa.Column("commons_id", sa.Integer(), nullable=False),
+        sa.Column("document", postgresql.TSVECTOR().with_variant(sa.Text(), "sqlite"), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["commons_id"],
+            ["commons.id"],
+            name=op.f("fk_commons_search_commons_id_commons"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("commons_id", name=op.f("pk_commons_search")),
+    )
     with op.batch_alter_table("commons", schema=None) as batch_op:
         batch_op.create_index("ix_commons_category", ["category"], unique=False)
         batch_op.create_index("ix_commons_development_status", ["development_status"], unique=False)
@@ -80,7 +93,20 @@ def upgrade():
             + " FROM commons"
         )
     elif dialect == "postgresql":
-        op.execute(f"CREATE INDEX ix_commons_search_document ON commons USING gin ({PG_DOCUMENT})")
+        # The document is stored by a trigger so that neither the GIN recheck nor the ranking recomputes
+        # it from JSON on every query.
+        op.execute(f"INSERT INTO commons_search (commons_id, document) SELECT id, {PG_DOCUMENT} FROM commons")  # noqa: S608
+        op.execute("CREATE INDEX ix_commons_search_document ON commons_search USING gin (document)")
+        op.execute(
+            "CREATE FUNCTION commons_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "  # noqa: S608
+            "INSERT INTO commons_search (commons_id, document) VALUES (NEW.id, "
+            + PG_DOCUMENT.replace("commons.", "NEW.")
+            + ") ON CONFLICT (commons_id) DO UPDATE SET document = EXCLUDED.document; RETURN NULL; END $$"
+        )
+        op.execute(
+            "CREATE TRIGGER commons_search_sync AFTER INSERT OR UPDATE OF name, summary, slug, descriptions, "
+            "topics ON commons FOR EACH ROW EXECUTE FUNCTION commons_search_refresh()"
+        )
 
 
 def downgrade():
@@ -90,7 +116,10 @@ def downgrade():
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
         op.execute("DROP TABLE IF EXISTS commons_fts")
     elif dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS commons_search_sync ON commons")
+        op.execute("DROP FUNCTION IF EXISTS commons_search_refresh()")
         op.execute("DROP INDEX IF EXISTS ix_commons_search_document")
+    op.drop_table("commons_search")
     with op.batch_alter_table("commons", schema=None) as batch_op:
         batch_op.drop_index("ix_commons_name")
         batch_op.drop_index("ix_commons_usage_count")
