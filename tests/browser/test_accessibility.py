@@ -62,3 +62,11 @@ def test_axe_harness_reports_a_known_violation(page, axe_check):
     page.set_content("<html><body><main><img src='data:,'></main></body></html>")
     rules = {violation["id"] for violation in axe_check(page)}
     assert {"image-alt", "html-has-lang"} <= rules
+
+
+def test_axe_runs_inside_the_sites_csp(page, axe_check):
+    # On a real page of the site, under its strict CSP: a defect made on purpose is found.
+    page.goto("/login")
+    page.evaluate("document.querySelector('#email').removeAttribute('id')")
+    rules = {violation["id"] for violation in axe_check(page)}
+    assert "label" in rules, rules
