@@ -40,7 +40,7 @@ from commons.contributions.forms import (
 from commons.contributions.models import TYPES, VISIBILITIES, Contribution
 from commons.contributions.status import STATUS_LABELS, funding_totals
 from commons.contributions.visibility import can_see_staff_names, visible_contributions_query
-from commons.errors import ValidationFailed
+from commons.errors import NotFound, ValidationFailed
 from commons.extensions import db
 
 
@@ -114,6 +114,7 @@ def item(c: Contribution, user: Any, *, full: bool = False) -> dict[str, Any]:
         status_reason=c.status_reason,
         funding_lines=[
             {
+                "id": f.id,
                 "kind": f.kind,
                 "date": _iso(f.date),
                 "amount": _money(f.amount),
@@ -128,6 +129,7 @@ def item(c: Contribution, user: Any, *, full: bool = False) -> dict[str, Any]:
         ],
         staff=[
             {
+                "id": s.id,
                 "role": s.role,
                 "headcount": s.headcount,
                 "person_days": _money(s.person_days),
@@ -141,6 +143,7 @@ def item(c: Contribution, user: Any, *, full: bool = False) -> dict[str, Any]:
         ],
         governance=[
             {
+                "id": g.id,
                 "body": g.body,
                 "body_name": g.body_name,
                 "membership_tier": g.membership_tier,
@@ -154,6 +157,7 @@ def item(c: Contribution, user: Any, *, full: bool = False) -> dict[str, Any]:
         ],
         in_kind=[
             {
+                "id": i.id,
                 "kind": i.kind,
                 "description": i.description,
                 "quantity": _money(i.quantity),
@@ -288,7 +292,8 @@ def contributions_add_lines(ref: str) -> Any:
                 errors[f"lines-{index}-{name}"] = messages
             continue
         line = form.cleaned()  # type: ignore[attr-defined]
-        line["evidence_id"] = raw.get("evidence_id")
+        if contribution.type == "funding":
+            line["evidence_id"] = raw.get("evidence_id")
         lines.append(line)
     if errors:
         raise ValidationFailed(errors)
@@ -301,6 +306,30 @@ def contributions_add_lines(ref: str) -> Any:
     response = jsonify(item(updated, user, full=True))
     response.status_code = 201
     return response
+
+
+@bp.route("/v1/contributions/<ref>/lines/<line_key>", methods=["PATCH"])
+def contributions_update_line(ref: str, line_key: str) -> Any:
+    """Change a staff allocation, a seat or an in-kind item: ``{"version": 3, "line": {…all its fields}}``."""
+    # The id is parsed after authentication: a write without a token answers 401 whatever the path holds.
+    user = require_token_user()
+    contribution = services.get_for_edit(user, ref)
+    if not line_key.isdigit() or len(line_key) > 12:
+        raise NotFound()
+    line_id = int(line_key)
+    data = json_body()
+    version = services.parse_version(data.get("version"))
+    raw = data.get("line")
+    if not isinstance(raw, dict):
+        raise ValidationFailed({"line": [_("Send the line's fields as an object.")]})
+    if contribution.type == "funding":
+        services.update_line(user, contribution.ref, line_id, {}, version)  # refuses: a ledger line never changes
+    form = json_form(line_form_class(contribution.type), raw)
+    form.raise_if_invalid()
+    updated = _commit_or_rollback(
+        lambda: services.update_line(user, contribution.ref, line_id, form.cleaned(), version)  # type: ignore[attr-defined]
+    )
+    return jsonify(item(updated, user, full=True))
 
 
 @bp.route("/v1/contributions/<ref>/evidence", methods=["POST"])
@@ -338,8 +367,6 @@ def contributions_delete(ref: str) -> Any:
     user = require_token_user()
     contribution = services.find(ref)
     if contribution is None:
-        from commons.errors import NotFound
-
         raise NotFound()
     from commons.permissions import require
 

@@ -581,6 +581,7 @@ class ContributionForm(ContributionsBaseForm):
     visibility = SelectField(_l("Visibility"), choices=_choices(VISIBILITY_LABELS, VISIBILITIES), default="public")
     not_duplicate = BooleanField(_l("This is not a duplicate of the similar contribution"))
     add_line = SubmitField(_l("Add another line"))
+    remove_line = SubmitField(_l("Remove the last line"))
     save = SubmitField(_l("Save the contribution"))
 
     def validate_member_state(self, field: Field) -> None:
@@ -624,6 +625,7 @@ class EnvelopeEditForm(ContributionForm):
     version = HiddenField()
     save = SubmitField(_l("Save changes"))
     add_line = None  # type: ignore[assignment]
+    remove_line = None  # type: ignore[assignment]
     member_state = None  # type: ignore[assignment]
 
     def cleaned(self) -> dict[str, Any]:
@@ -664,7 +666,12 @@ def line_form_class(kind: str) -> type[ContributionsBaseForm]:
             (ContributionsBaseForm, LINE_FIELDS[kind]),
             {
                 "version": HiddenField(),
-                "evidence_id": SelectField(_l("Existing evidence"), validate_choice=False, default=""),
+                # Only ledger lines point at evidence already attached to the contribution.
+                **(
+                    {"evidence_id": SelectField(_l("Existing evidence"), validate_choice=False, default="")}
+                    if kind == "funding"
+                    else {}
+                ),
             },
         )
     return _LINE_FORM_CLASSES[kind]

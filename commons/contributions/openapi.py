@@ -349,6 +349,33 @@ PATHS: dict[str, Any] = {
             "responses": {"201": _json(_ref("Contribution"), "The contribution with its new lines."), **WRITE_ERRORS},
         }
     },
+    "/api/v1/contributions/{ref}/lines/{line_key}": {
+        "patch": {
+            "operationId": "updateContributionLine",
+            "tags": ["contributions"],
+            "summary": "Change a staff allocation, a governance seat or an in-kind item (send all its fields). "
+            "Funding lines are never changed (409): add an adjustment line.",
+            "security": BEARER,
+            "parameters": [
+                REF,
+                {
+                    "name": "line_key",
+                    "in": "path",
+                    "required": True,
+                    "description": "The line's id (as listed by the contribution's detail).",
+                    "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+                },
+            ],
+            "requestBody": _body(
+                {
+                    "type": "object",
+                    "required": ["version", "line"],
+                    "properties": {"version": VERSION, "line": {"oneOf": [STAFF_IN, GOVERNANCE_IN, IN_KIND_IN]}},
+                }
+            ),
+            "responses": {"200": ONE, **WRITE_ERRORS},
+        }
+    },
     "/api/v1/contributions/{ref}/evidence": {
         "post": {
             "operationId": "addContributionEvidence",

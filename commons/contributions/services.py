@@ -446,6 +446,14 @@ def _check_disbursed(
 def _staff_line(
     contribution: Contribution, line: dict[str, Any], errors: dict[str, list[str]], key: str
 ) -> StaffAllocation | None:
+    values = _staff_values(contribution, line, errors, key)
+    return StaffAllocation(contribution=contribution, **values) if values is not None else None
+
+
+def _staff_values(
+    contribution: Contribution, line: dict[str, Any], errors: dict[str, list[str]], key: str
+) -> dict[str, Any] | None:
+    """Column values of a staff allocation; FTE become person-days; the period's capacity is checked."""
     start = line.get("period_start") or contribution.period_start
     end = line.get("period_end") or contribution.period_end
     if start and end and end < start:
@@ -474,29 +482,40 @@ def _staff_line(
             )
         )
         return None
-    return StaffAllocation(
-        contribution=contribution,
-        role=line["role"],
-        headcount=headcount,
-        person_days=days,
-        employment_type=line.get("employment_type"),
-        delivery_status=line.get("delivery_status") or "planned",
-        period_start=line.get("period_start"),
-        period_end=line.get("period_end"),
-        person_names=line.get("person_names"),
-    )
+    return {
+        "role": line["role"],
+        "headcount": headcount,
+        "person_days": days,
+        "employment_type": line.get("employment_type"),
+        "delivery_status": line.get("delivery_status") or "planned",
+        "period_start": line.get("period_start"),
+        "period_end": line.get("period_end"),
+        "person_names": line.get("person_names"),
+    }
 
 
 def _in_kind_line(
     contribution: Contribution, line: dict[str, Any], errors: dict[str, list[str]], key: str
 ) -> InKindItem | None:
-    item = InKindItem(
-        contribution=contribution,
-        kind=line["kind"],
-        description=line["description"] or "",
-        quantity=line["quantity"],
-        unit=line["unit"] or "",
-    )
+    values = _in_kind_values(contribution, line, errors, key)
+    return InKindItem(contribution=contribution, **values) if values is not None else None
+
+
+def _in_kind_values(
+    contribution: Contribution, line: dict[str, Any], errors: dict[str, list[str]], key: str
+) -> dict[str, Any] | None:
+    """Column values of an in-kind item; a value in another currency takes the ECB rate, locked."""
+    values: dict[str, Any] = {
+        "kind": line["kind"],
+        "description": line["description"] or "",
+        "quantity": line["quantity"],
+        "unit": line["unit"] or "",
+        "value": None,
+        "currency": None,
+        "rate": None,
+        "rate_date": None,
+        "value_eur": None,
+    }
     if line.get("value") is not None:
         currency = line.get("currency") or "EUR"
         day = contribution.decision_date or contribution.period_start or _today()
@@ -504,9 +523,14 @@ def _in_kind_line(
         if rate is None:
             errors.setdefault(f"{key}currency", []).append(_no_rate_message(currency, day))
             return None
-        item.value, item.currency, item.rate, item.rate_date = line["value"], currency, rate[0], rate[1]
-        item.value_eur = _to_eur(line["value"], rate[0])
-    return item
+        values.update(
+            value=line["value"],
+            currency=currency,
+            rate=rate[0],
+            rate_date=rate[1],
+            value_eur=_to_eur(line["value"], rate[0]),
+        )
+    return values
 
 
 def find_duplicate(
@@ -605,7 +629,7 @@ def create_contribution(actor: Any, data: dict[str, Any]) -> Contribution:
         actor=actor,
     )
     for line in lines:
-        record_event(f"contribution:{kind}_line:add", contribution, new=jsonable(line), actor=actor)
+        record_event(f"contribution:{kind}_line:add", contribution, new=_audit_line(line), actor=actor)
     return contribution
 
 
@@ -660,14 +684,70 @@ def add_lines(actor: Any, ref: str, lines: list[dict[str, Any]], version: int) -
         raise ValidationFailed(errors)
     _bump_version(contribution, version, {"lines": lines})
     for line in lines:
-        record_event(f"contribution:{contribution.type}_line:add", contribution, new=jsonable(line), actor=actor)
+        record_event(f"contribution:{contribution.type}_line:add", contribution, new=_audit_line(line), actor=actor)
     _save_version(contribution, actor)
     return contribution
 
 
-def add_line_errors_key(errors: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Line errors of a single-line form drop the ``<index>-`` part of their key."""
-    return {key.split("-", 1)[1] if key[:1].isdigit() else key: messages for key, messages in errors.items()}
+def _audit_line(line: dict[str, Any]) -> Any:
+    """A line as the audit trail keeps it: named persons are private and never copied there."""
+    out = jsonable(line)
+    if out.get("person_names"):
+        out["person_names"] = "(given)"
+    return out
+
+
+def line_of(contribution: Contribution, line_id: int) -> Any:
+    """A staff allocation, seat or in-kind item of the contribution; 404 otherwise."""
+    collection = {"staff": contribution.staff, "governance": contribution.governance, "in_kind": contribution.in_kind}
+    for line in collection.get(contribution.type, []):
+        if line.id == line_id:
+            return line
+    raise NotFound()
+
+
+def update_line(actor: Any, ref: str, line_id: int, line: dict[str, Any], version: int) -> Contribution:
+    """Change a staff allocation, a governance seat or an in-kind item (a seat ends, a secondment starts …).
+
+    Funding lines are a ledger and never change: a correction is a new adjustment line.
+    """
+    contribution = get_for_edit(actor, ref)
+    if contribution.type == "funding":
+        raise Conflict(_("Funding lines are never changed: add an adjustment line with a justification."))
+    target = line_of(contribution, line_id)
+    if version != contribution.version:
+        raise StaleVersion(contribution, line)
+    errors: dict[str, list[str]] = {}
+    with db.session.no_autoflush:
+        if contribution.type == "staff":
+            values = _staff_values(contribution, line, errors, "")
+        elif contribution.type == "in_kind":
+            values = _in_kind_values(contribution, line, errors, "")
+        else:
+            values = dict(line)
+    if errors or values is None:
+        raise ValidationFailed(errors)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for name, value in values.items():
+        if getattr(target, name) != value:
+            old[name], new[name] = getattr(target, name), value
+            setattr(target, name, value)
+    if not new:
+        return contribution
+    _bump_version(contribution, version, line)
+    if "person_names" in new:
+        # Names are private: the audit trail says that they changed, not what they are.
+        old["person_names"] = new["person_names"] = "(changed)"
+    record_event(
+        f"contribution:{contribution.type}_line:update",
+        contribution,
+        old={"line": line_id, **jsonable(old)},
+        new={"line": line_id, **jsonable(new)},
+        actor=actor,
+    )
+    _save_version(contribution, actor)
+    return contribution
 
 
 def add_evidence(actor: Any, ref: str, data: dict[str, Any], version: int) -> Evidence:

@@ -97,8 +97,12 @@ def new() -> Any:
     if form.is_submitted():
         if form.add_line.data:
             # Works without JavaScript: the page comes back with one more empty line and nothing lost.
-            if len(form.lines.entries) < form.lines.max_entries:
+            if len(form.lines.entries) < (form.lines.max_entries or 50):
                 form.lines.append_entry()
+            return render_template("contributions/new.html", form=form, kind=kind, conflict=conflict), 200
+        if form.remove_line.data:
+            if len(form.lines.entries) > 1:
+                form.lines.pop_entry()
             return render_template("contributions/new.html", form=form, kind=kind, conflict=conflict), 200
         if form.validate():
             try:
@@ -226,6 +230,70 @@ def add_line(ref: str) -> Any:
             "contributions/add_line.html",
             form=form,
             c=contribution,
+            line_title=LINE_TITLES[contribution.type],
+            conflict=conflict,
+        ),
+        status,
+    )
+
+
+def _line_data(line: Any) -> dict[str, Any]:
+    """A saved line as the line form shows it (staff effort in person-days)."""
+    names = [c.name for c in line.__table__.columns if c.name not in ("id", "contribution_id", "created_at")]
+    data = {name: getattr(line, name) for name in names}
+    for name in ("person_days", "quantity", "value"):
+        if data.get(name) is not None:
+            data[name] = str(data[name])
+    return data
+
+
+@bp.route("/contributions/<ref>/lines/<int:line_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_line(ref: str, line_id: int) -> Any:
+    """A staff allocation, a seat or an in-kind item changes (funding lines never do: 404 for them)."""
+    actor = _actor()
+    contribution = services.get_for_edit(actor, ref)
+    if contribution.type == "funding":
+        raise NotFound()
+    line = services.line_of(contribution, line_id)
+    form_class = line_form_class(contribution.type)
+    form = (
+        form_class()
+        if request.method == "POST"
+        else form_class(data={**_line_data(line), "version": str(contribution.version)})
+    )
+    status = 200
+    conflict = None
+    if form.is_submitted():
+        if form.validate():
+            try:
+                services.update_line(
+                    actor,
+                    contribution.ref,
+                    line_id,
+                    form.cleaned(),  # type: ignore[attr-defined]
+                    services.parse_version(form.version.data),  # type: ignore[attr-defined]
+                )
+            except services.StaleVersion as error:
+                db.session.rollback()
+                conflict = _stale(form, error)
+                status = 409
+            except ValidationFailed as failure:
+                db.session.rollback()
+                form.apply_errors(failure)
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Line of %(ref)s saved.", ref=contribution.ref), "success")
+                return redirect(url_for("contributions.detail", ref=contribution.ref))
+        else:
+            status = 422
+    return (
+        render_template(
+            "contributions/edit_line.html",
+            form=form,
+            c=contribution,
+            line_id=line_id,
             line_title=LINE_TITLES[contribution.type],
             conflict=conflict,
         ),

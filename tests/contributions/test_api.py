@@ -182,3 +182,20 @@ def test_delete_and_status_through_the_api(client, users, commons, tokens):
     assert cancelled.get_json()["status"] == "cancelled"
     deleted = client.delete(url, json={"version": 2, "reason": "Entered twice"}, headers=headers)
     assert deleted.status_code == 200 and deleted.get_json()["deleted"] is True
+
+
+def test_patch_a_line_through_the_api(client, users, commons, tokens):
+    seat = make_contribution(users["rep_fr"], commons, kind="governance")
+    funding = make_contribution(users["rep_fr"], commons)
+    db.session.commit()
+    url = f"/api/v1/contributions/{seat.ref}/lines/{seat.governance[0].id}"
+    line = {"body": "board", "seat_role": "observer", "voting_rights": True, "start_date": DAY.isoformat()}
+    refused = client.patch(url, json={"version": 1, "line": line}, headers=bearer(tokens, "rep_fr"))
+    assert refused.status_code == 422 and "voting_rights" in refused.get_json()["errors"]
+    line["voting_rights"] = False
+    ok = client.patch(url, json={"version": 1, "line": line}, headers=bearer(tokens, "rep_fr"))
+    assert ok.status_code == 200, ok.get_json()
+    assert ok.get_json()["governance"][0]["seat_role"] == "observer"
+    assert client.patch(url, json={"version": 2, "line": line}, headers=bearer(tokens, "rep_de")).status_code == 404
+    ledger = f"/api/v1/contributions/{funding.ref}/lines/{funding.funding_lines[0].id}"
+    assert client.patch(ledger, json={"version": 1, "line": {}}, headers=bearer(tokens, "rep_fr")).status_code == 409

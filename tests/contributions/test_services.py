@@ -258,3 +258,62 @@ def test_user_without_a_state_cannot_record(client, login_as):
 def test_ledger_line_in_the_past_window_is_accepted_but_the_future_refused_by_the_form(users, commons):
     contribution = make_contribution(users["rep_fr"], commons, lines=[funding_line(date=DAY)])
     assert contribution.funding_lines[0].date == DAY
+
+
+def test_a_seat_ends_and_a_secondment_is_edited_with_the_capacity_rule(client, login_as, users, commons):
+    seat = make_contribution(users["rep_fr"], commons, kind="governance")
+    staff = make_contribution(users["rep_fr"], commons, kind="staff")
+    db.session.commit()
+    login_as("rep_fr")
+    seat_url = f"/contributions/{seat.ref}/lines/{seat.governance[0].id}/edit"
+    page = client.get(seat_url).get_data(as_text=True)
+    assert 'value="Board of directors"' in page
+    form = {
+        "csrf_token": csrf_token(client, seat_url),
+        "version": "1",
+        "body": "board",
+        "body_name": "Board of directors",
+        "seat_role": "member",
+        "voting_rights": "y",
+        "formal": "y",
+        "start_date": DAY.isoformat(),
+        "end_date": (DAY + dt.timedelta(days=1)).isoformat(),
+    }
+    assert client.post(seat_url, data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Contribution, seat.id)
+    assert saved.governance[0].end_date == DAY + dt.timedelta(days=1) and saved.status == "ended"
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.tag == "contribution:governance_line:update"))
+    assert event.new["end_date"] == (DAY + dt.timedelta(days=1)).isoformat()
+
+    staff_url = f"/contributions/{staff.ref}/lines/{staff.staff[0].id}/edit"
+    form = {
+        "csrf_token": csrf_token(client, staff_url),
+        "version": "1",
+        "role": "developer",
+        "headcount": "2",
+        "person_days": "431",
+        "employment_type": "secondment",
+        "delivery_status": "active",
+    }
+    refused = client.post(staff_url, data=form)
+    assert refused.status_code == 422
+    assert "exceed the working capacity of 430" in refused.get_data(as_text=True)
+    assert client.post(staff_url, data={**form, "person_days": "400"}).status_code == 302
+    db.session.expire_all()
+    allocation = db.session.get(Contribution, staff.id).staff[0]
+    assert (allocation.person_days, allocation.delivery_status) == (Decimal("400"), "active")
+    names = [e.new for e in db.session.scalars(select(AuditEvent).where(AuditEvent.tag.like("contribution:staff%")))]
+    assert "Jeanne" not in repr(names)  # named persons never reach the audit trail
+
+
+def test_funding_lines_cannot_be_edited(client, login_as, users, commons):
+    contribution = make_contribution(users["rep_fr"], commons)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        services.update_line(users["rep_fr"], contribution.ref, contribution.funding_lines[0].id, {}, 1)
+    login_as("rep_fr")
+    assert (
+        client.get(f"/contributions/{contribution.ref}/lines/{contribution.funding_lines[0].id}/edit").status_code
+        == 404
+    )

@@ -251,3 +251,17 @@ def test_add_another_line_keeps_what_was_typed_without_javascript(client, login_
     assert 'value="1234.50"' in page and 'name="lines-1-amount"' in page
     db.session.expire_all()
     assert db.session.scalar(select(func.count(Contribution.id))) == 0
+
+
+def test_remove_the_last_line_drops_an_unneeded_empty_line(client, login_as, commons):
+    login_as("rep_fr")
+    url = "/contributions/new?type=funding"
+    data = {"csrf_token": csrf_token(client, url), **envelope(commons.slug), **BASE["funding"]}
+    data.pop("save")
+    two = client.post(url, data={**data, "add_line": "Add"}).get_data(as_text=True)
+    assert 'name="lines-1-amount"' in two and 'name="remove_line"' in two
+    one = client.post(url, data={**data, "lines-1-kind": "pledge", "remove_line": "Remove"})
+    page = one.get_data(as_text=True)
+    assert one.status_code == 200 and 'name="lines-1-amount"' not in page and 'value="1000"' in page
+    saved = client.post(url, data={**data, "save": "Save"})
+    assert saved.status_code == 302

@@ -49,6 +49,15 @@ LINE_FORM = {
     "evidence_url": "https://pay.example.org/matrix",
     "evidence_type": "payment_proof",
 }
+SEAT_FORM = {
+    "version": "1",
+    "body": "board",
+    "seat_role": "member",
+    "voting_rights": "y",
+    "formal": "y",
+    "start_date": "2025-01-06",
+    "end_date": "2025-12-31",
+}
 API_FUNDING = {
     "type": "funding",
     "member_state": "FR",
@@ -113,6 +122,22 @@ CASES = [
     ),
     Case("contributions.add_line", "GET", f"/contributions/{FR}/lines/new", own(200)),
     Case("contributions.add_line", "POST", f"/contributions/{FR}/lines/new", own(302), data=LINE_FORM),
+    Case("contributions.edit_line", "GET", "/contributions/{contribution_fr_seat}/lines/{seat_id}/edit", own(200)),
+    Case(
+        "contributions.edit_line",
+        "POST",
+        "/contributions/{contribution_fr_seat}/lines/{seat_id}/edit",
+        own(302),
+        data=SEAT_FORM,
+        note="the seat ends",
+    ),
+    Case(
+        "contributions.edit_line",
+        "GET",
+        f"/contributions/{FR}/lines/1/edit",
+        own(404),
+        note="funding lines are a ledger: never edited",
+    ),
     Case("contributions.add_evidence", "GET", f"/contributions/{FR}/evidence/new", own(200)),
     Case(
         "contributions.add_evidence",
@@ -213,6 +238,14 @@ CASES = [
         f"/api/v1/contributions/{FR}/lines",
         own(201, anonymous=401),
         data=API_LINE,
+        json=True,
+    ),
+    Case(
+        "api.contributions_update_line",
+        "PATCH",
+        "/api/v1/contributions/{contribution_fr_seat}/lines/{seat_id}",
+        own(200, anonymous=401),
+        data={"version": 1, "line": {"body": "board", "seat_role": "observer", "start_date": "2025-01-06"}},
         json=True,
     ),
     Case(

@@ -2,7 +2,8 @@
 """Contributions of the matrix scenario: FR records of each visibility, a deleted one, a DE one, a need.
 
 Keys: ``contribution_fr`` (public funding), ``contribution_fr_restricted``, ``contribution_fr_deleted``,
-``contribution_de`` (public), ``need_id`` (a need of the scenario's commons).
+``contribution_de`` (public), ``contribution_fr_seat`` with its seat ``seat_id``, ``need_id`` (a need of the
+scenario's commons).
 """
 
 from __future__ import annotations
@@ -44,6 +45,28 @@ def build(ctx: dict[str, Any]) -> None:
     deleted = services.create_contribution(rep_fr, _data(ctx, "Matrix deleted", "public", "2000"))
     services.delete_contribution(rep_fr, deleted.ref, "Matrix: entered twice", deleted.version)
     german = services.create_contribution(rep_de, _data(ctx, "Matrix German funding", "public", "3000"))
+    seat = services.create_contribution(
+        rep_fr,
+        {
+            "type": "governance",
+            "commons": ctx["commons"],
+            "title": "Matrix board seat",
+            "visibility": "public",
+            "not_duplicate": True,
+            "lines": [
+                {
+                    "body": "board",
+                    "body_name": "Matrix board",
+                    "membership_tier": None,
+                    "seat_role": "member",
+                    "voting_rights": True,
+                    "formal": True,
+                    "start_date": DAY,
+                    "end_date": None,
+                }
+            ],
+        },
+    )
     need = services.post_need(
         ctx["users"]["admin"], ctx["commons"], {"kind": "funding", "title": "Matrix need", "amount": Decimal("9")}
     )
@@ -52,5 +75,7 @@ def build(ctx: dict[str, Any]) -> None:
         contribution_fr_restricted=restricted.ref,
         contribution_fr_deleted=deleted.ref,
         contribution_de=german.ref,
+        contribution_fr_seat=seat.ref,
+        seat_id=seat.governance[0].id,
         need_id=need.id,
     )
