@@ -5,6 +5,8 @@ links move focus to the fields."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 import pytest
@@ -150,3 +152,34 @@ def test_usage_declaration_is_completed_and_submitted_with_the_keyboard(page, lo
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.get_by_role("button", name="Withdraw the declaration").count() == 0
+
+
+def test_contribution_is_recorded_with_the_keyboard(page, login_page):
+    login_page(page, "rep_fr")
+    page.goto("/contributions/new?type=funding")
+    tab_to(page, "#commons")
+    page.keyboard.type("CryptPad")  # a closed select picks the option typed, as for any keyboard user
+    assert page.locator("#commons").input_value() == "cryptpad"
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "title"
+    page.keyboard.type("Keyboard-only grant")
+    tab_to(page, "#lines-0-date")
+    # Last year, 1 May or 5 January depending on the browser's segment order: in the past either way.
+    page.keyboard.type("0105" + str(date.today().year - 1))
+    assert page.locator("#lines-0-date").input_value().startswith(str(date.today().year - 1))
+    tab_to(page, "#lines-0-amount")  # a date field may keep Tab for its own segments first
+    page.keyboard.type("5000")
+    tab_to(page, "#save")
+    assert focused(page)["visible"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/contributions/FR-\d{4}-\d+$", page.url), page.url
+    assert page.locator("h1").inner_text().strip().endswith("Keyboard-only grant")
+    # Delete it again (soft delete), keyboard only, so the demo data stays as it was.
+    page.goto(page.url + "/delete")
+    tab_to(page, "#reason")
+    page.keyboard.type("Recorded by an accessibility test.")
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/delete" not in page.url
