@@ -3,7 +3,8 @@
 
 On a fresh demo database the French records are numbered in the demo's order: 0001 funding of Docs (public,
 two disbursements), 0002 staff secondment (initiative), 0003 board seat, 0004 a restricted pledge; the
-German representative's first record is DE-…-0001 (openDesk). Refs carry the year of creation.
+German representative's first record is DE-…-0001 (openDesk). Refs carry the year of creation. The demo
+creates the first staff allocation and the first seat of the database (id 1 each).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ PAGES = [
     ("rep_fr", f"{FR_FUNDING}/lines/new"),
     ("rep_fr", f"{FR_STAFF}/lines/new"),
     ("rep_fr", f"{FR_SEAT}/lines/new"),
+    ("rep_fr", f"{FR_STAFF}/lines/1/edit"),
+    ("rep_fr", f"{FR_SEAT}/lines/1/edit"),
     ("rep_fr", f"{FR_FUNDING}/evidence/new"),
     ("rep_fr", f"{FR_FUNDING}/status"),
     ("rep_fr", f"{FR_FUNDING}/delete"),
@@ -52,6 +55,7 @@ ERROR_PAGES = [
     ("rep_fr", "/contributions/new?type=in_kind", {"title": "Hosting", "lines-0-quantity": "0"}),
     ("rep_fr", f"{FR_FUNDING}/lines/new", {"amount": "1e5"}),
     ("rep_fr", f"{FR_FUNDING}/edit", {"title": "N/A"}),
+    ("rep_fr", f"{FR_STAFF}/lines/1/edit", {"person_days": "10.3"}),
     ("rep_fr", f"{FR_FUNDING}/status", {"status": "cancelled", "reason": ""}),
     ("rep_fr", f"{FR_FUNDING}/delete", {"reason": ""}),
     ("rep_fr", f"{FR_FUNDING}/evidence/new", {"url": "javascript:alert(1)"}),

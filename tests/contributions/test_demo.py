@@ -13,7 +13,7 @@ from commons.demo import load_demo
 from commons.extensions import db
 
 
-def test_demo_has_every_type_six_states_three_currencies_and_is_idempotent(app):
+def test_demo_has_every_type_six_states_three_currencies_the_french_example_and_is_idempotent(app):
     load_demo()
     count = db.session.scalar(select(func.count(Contribution.id)))
     contributions = list(db.session.scalars(select(Contribution)))
@@ -24,10 +24,7 @@ def test_demo_has_every_type_six_states_three_currencies_and_is_idempotent(app):
     assert {"EUR", "SEK", "PLN", "DKK"} <= currencies
     load_demo()
     assert db.session.scalar(select(func.count(Contribution.id))) == count
-
-
-def test_demo_has_the_french_commitment_with_two_disbursements_staff_and_board_seat(app):
-    load_demo()
+    # The example: France's €250,000 commitment with two disbursements, two seconded people, a board seat.
     fr = {c.type: c for c in db.session.scalars(select(Contribution).where(Contribution.member_state_code == "FR"))}
     funding = db.session.scalar(select(Contribution).where(Contribution.title == "Funding of Docs 2026"))
     totals = funding_totals(funding)
