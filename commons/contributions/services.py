@@ -64,6 +64,8 @@ class StaleVersion(Conflict):
             )
         )
         self.current_version = contribution.version
+        # The JSON error answer carries ``errors`` when present: API clients learn the version to re-read.
+        self.errors = {"version": [self.message]}
         self.theirs = latest_snapshot(contribution)
         self.yours = jsonable(yours)
 

@@ -135,6 +135,7 @@ def test_patch_with_version_and_stale_version_conflict(client, users, commons, t
     stale = client.patch(url, json={"version": 1, "title": "Older"}, headers=bearer(tokens, "rep_fr"))
     assert stale.status_code == 409
     assert "changed by someone else" in stale.get_json()["message"]
+    assert "now version 2" in stale.get_json()["errors"]["version"][0]
     missing = client.patch(url, json={"title": "No version"}, headers=bearer(tokens, "rep_fr"))
     assert missing.status_code == 422 and "version" in missing.get_json()["errors"]
 
