@@ -98,10 +98,14 @@ def _steps(value: int, steps: tuple[tuple[int, int], ...]) -> int:
 def licence_keys(expression: str) -> list[str] | None:
     """The SPDX identifiers in an expression, or None when it is not a valid SPDX expression."""
     try:
-        parsed = _licensing.parse(expression, validate=True, strict=True)
+        parsed = _licensing.parse(expression, strict=True)
     except ExpressionError:
         return None
     if parsed is None:
+        return None
+    # SPDX allows LicenseRef-… for licences outside its list: valid, but never OSI-confirmed here.
+    unknown = [k for k in _licensing.unknown_license_keys(parsed) if not str(k).startswith("LicenseRef-")]
+    if unknown:
         return None
     symbols = _licensing.license_symbols(parsed, unique=True, decompose=True)
     # Exceptions (``WITH Classpath-exception-2.0``) modify a licence; they are not licences themselves.
