@@ -65,6 +65,12 @@ def test_search_page_lists_results_with_facets_and_announced_count(client, sampl
     assert 'aria-current="page"' in html  # the Catalogue entry of the navigation
 
 
+def test_search_page_links_to_the_exports_of_the_same_query(client, sample):
+    html = body(client.get("/commons?q=spreadsheets&license=Apache-2.0&page=1"))
+    assert 'href="/commons/export.csv?q=spreadsheets&amp;license=Apache-2.0"' in html
+    assert 'href="/commons/export.json?q=spreadsheets&amp;license=Apache-2.0"' in html
+
+
 def test_search_page_with_nothing_found_offers_ways_out(client, sample):
     html = body(client.get("/commons?q=zzzzqqq&country=DE"))
     assert "No commons found" in html
