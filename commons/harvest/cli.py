@@ -185,7 +185,14 @@ def register(group: click.Group) -> None:
                             nl=False,
                         )
 
-                job = services.run_source(source, progress=progress)
+                try:
+                    job = services.run_source(source, progress=progress)
+                except ServiceError as error:
+                    db.session.rollback()
+                    if source_id is not None:
+                        fail_from(error)
+                    click.echo(f"Source {source.id} skipped: {error.message}", err=True)
+                    continue
                 if tty:
                     click.echo("")
                 jobs.append(job)

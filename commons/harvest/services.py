@@ -53,6 +53,11 @@ GRACE_PERIOD = timedelta(days=7)
 BATCH_SIZE = 200
 #: Ids are 32-bit integers in both databases; anything larger cannot exist.
 MAX_ID = 2**31 - 1
+#: A running job that wrote nothing for this long is taken for dead (its process was killed); a new run
+#: of its source then marks it as interrupted. A batch never takes this long: requests time out sooner.
+STALE_AFTER = timedelta(minutes=15)
+#: A queued job no worker picked up for this long no longer blocks its source.
+QUEUED_FOR_AT_MOST = timedelta(hours=24)
 #: Stale running jobs are marked as interrupted when a new run of the same source starts.
 INTERRUPTED = "interrupted: the process running this job stopped before it finished"
 
@@ -266,14 +271,35 @@ def runnable_sources(*, due: bool = False, now: datetime | None = None) -> list[
     return list(db.session.scalars(query.order_by(HarvestSource.id)))
 
 
-def pending_job(source: HarvestSource) -> HarvestJob | None:
-    """A queued or running job of ``source``, if any (so that cron never queues it twice)."""
-    return db.session.scalar(
+def _last_sign_of_life(job: HarvestJob) -> datetime | None:
+    beat = (job.details or {}).get("heartbeat")
+    if isinstance(beat, str):
+        try:
+            return _aware(datetime.fromisoformat(beat))
+        except ValueError:
+            pass
+    return _aware(job.started_at or job.created_at)
+
+
+def is_alive(job: HarvestJob, now: datetime | None = None) -> bool:
+    """Whether a queued or running job may still be going on (running: a batch written recently)."""
+    now = now or utcnow()
+    seen = _last_sign_of_life(job)
+    if job.status == "running":
+        return seen is not None and now - seen < STALE_AFTER
+    if job.status == "queued":
+        return seen is not None and now - seen < QUEUED_FOR_AT_MOST
+    return False
+
+
+def pending_job(source: HarvestSource, now: datetime | None = None) -> HarvestJob | None:
+    """A queued or running job of ``source`` that is still alive (so that nobody starts it twice)."""
+    jobs = db.session.scalars(
         select(HarvestJob)
         .where(HarvestJob.source_id == source.id, HarvestJob.status.in_(("queued", "running")))
         .order_by(HarvestJob.id.desc())
-        .limit(1)
     )
+    return next((job for job in jobs if is_alive(job, now)), None)
 
 
 def queue_job(user: Any, source: HarvestSource) -> HarvestJob:
@@ -282,6 +308,11 @@ def queue_job(user: Any, source: HarvestSource) -> HarvestJob:
         require(user, "harvest:manage")
     if source.approval_state != "approved":
         raise Conflict(_("This source is not approved: an admin must approve it before it runs."))
+    waiting = pending_job(source)
+    if waiting is not None:
+        raise Conflict(
+            _("This source already has a job %(status)s (job %(id)d).", status=waiting.status, id=waiting.id)
+        )
     job = HarvestJob(source_id=source.id, status="queued", created_at=utcnow(), details={})
     db.session.add(job)
     db.session.flush()
@@ -422,6 +453,8 @@ class _Run:
         items, self.buffer = self.buffer, []
         writes, self.cache_writes = self.cache_writes, []
         self.begin_write()
+        # The heartbeat tells a later run that this one is still alive (see STALE_AFTER).
+        self.job.details = {**(self.job.details or {}), "heartbeat": utcnow().isoformat()}
         for item in items:
             if isinstance(item, ListingUnchanged):
                 self.unchanged(item)
@@ -866,14 +899,17 @@ def run_source(
     if source.approval_state != "approved":
         raise Conflict(_("This source is not approved: an admin must approve it before it runs."))
     started = now or utcnow()
-    stale = db.session.scalars(
+    running = db.session.scalars(
         select(HarvestJob).where(HarvestJob.source_id == source.id, HarvestJob.status == "running")
     ).all()
-    for old in stale:
-        if job is None or old.id != job.id:
-            old.status = "failed"
-            old.error = INTERRUPTED
-            old.finished_at = started
+    for old in running:
+        if job is not None and old.id == job.id:
+            continue  # a worker picking its own job up again after a crash
+        if is_alive(old, started):
+            raise Conflict(_("This source is already being harvested (job %(id)d).", id=old.id))
+        old.status = "failed"
+        old.error = INTERRUPTED
+        old.finished_at = started
     if job is None:
         job = HarvestJob(source_id=source.id, created_at=started, details={})
         db.session.add(job)

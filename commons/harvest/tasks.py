@@ -59,8 +59,20 @@ def _run_job(job_id: int) -> dict[str, Any]:
     if job is None or job.status not in ("queued", "running"):
         # Already done (a redelivery after the worker acknowledged late): nothing to do.
         return {"job": job_id, "status": getattr(job, "status", "missing")}
+    from commons.errors import ServiceError
+    from commons.types import utcnow
+
     try:
-        finished = services.run_source(job.source, job)
+        try:
+            finished = services.run_source(job.source, job)
+        except ServiceError as error:
+            # Another run of the source is alive, or it was rejected meanwhile: say so on the job.
+            db.session.rollback()
+            job.status = "failed"
+            job.error = error.message
+            job.finished_at = utcnow()
+            db.session.commit()
+            finished = job
         return {"job": finished.id, "status": finished.status}
     finally:
         db.session.remove()

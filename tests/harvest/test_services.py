@@ -262,7 +262,10 @@ def test_killed_run_loses_nothing_and_a_rerun_duplicates_nothing(forge: FakeForg
     db.session.rollback()
     assert _count(Repository) == 100
     killed = db.session.scalar(select(HarvestJob).order_by(HarvestJob.id))
-    job = services.run_source(source)
+    # Until its heartbeat is old, the killed job counts as alive: nobody starts the source twice.
+    with pytest.raises(Conflict):
+        services.run_source(source)
+    job = services.run_source(source, now=utcnow() + services.STALE_AFTER)
     assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100)
     assert _count(Repository) == 250 and _count(Commons) == 250
     db.session.refresh(killed)
@@ -492,7 +495,7 @@ def test_process_killed_mid_run_keeps_its_pages_and_a_rerun_completes(tmp_path) 
                 process.kill()
         forge.clear_faults()
         with app.app_context():
-            job = services.run_source(db.session.get(type(source), source_id))
+            job = services.run_source(db.session.get(type(source), source_id), now=utcnow() + services.STALE_AFTER)
             assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100)
             assert db.session.scalar(select(func.count()).select_from(Repository)) == 250
             assert db.session.scalar(select(func.count()).select_from(Commons)) == 250
@@ -538,3 +541,27 @@ def test_run_survives_another_writer_committing_while_a_page_is_fetched(tmp_path
             assert (job.status, job.added, job.error) == ("succeeded", 150, None)
             db.session.remove()
             db.engine.dispose()
+
+
+def test_a_source_is_never_run_twice_at_once_but_a_dead_run_is_taken_over(
+    forge: FakeForge, make_source, runner
+) -> None:
+    from commons.cli import main
+
+    forge.add_repo("gitea", "comune", "x")
+    source = make_source("gitea", "comune")
+    alive = HarvestJob(source_id=source.id, status="running", started_at=utcnow(), details={})
+    db.session.add(alive)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        services.run_source(source)
+    with pytest.raises(Conflict):
+        services.queue_job(None, source)
+    result = runner.invoke(main, ["harvest", "run", "--source", str(source.id)])
+    assert result.exit_code == 2 and f"job {alive.id}" in result.output
+    alive.started_at = utcnow() - timedelta(minutes=20)
+    db.session.commit()
+    job = services.run_source(source)
+    assert job.status == "succeeded" and job.added == 1
+    db.session.refresh(alive)
+    assert alive.status == "failed" and "interrupted" in alive.error
