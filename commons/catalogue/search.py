@@ -682,7 +682,7 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
         cache_key = (str(db.engine.url), with_facets)
         cached = _COUNT_CACHE.get(cache_key)
         if cached and cached[0] > time.monotonic():
-            return cached[1], cached[2]
+            return cached[1], {name: list(counts) for name, counts in cached[2].items()}
     total = 0
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS} if with_facets else {}
     for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets)):

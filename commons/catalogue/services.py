@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import String, func, select
 from sqlalchemy import cast as cast_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from commons.audit import record_event
@@ -601,10 +602,22 @@ def nominate(user: Any, url: str, kind: str | None = None, reason: str | None = 
         website=repo.homepage,
         catalogue_status="candidate",
     )
-    db.session.add(commons)
-    repo.commons = commons
-    db.session.add(repo)
-    db.session.flush()
+    try:
+        # A savepoint: if someone nominated the same repository a moment ago, (host, remote id) or the
+        # slug is taken; answer with their commons instead of an error.
+        with db.session.begin_nested():
+            db.session.add(commons)
+            repo.commons = commons
+            db.session.add(repo)
+            db.session.flush()
+    except IntegrityError:
+        winner = db.session.scalar(
+            select(Repository).where(Repository.host == record.host, Repository.remote_id == str(record.remote_id))
+        )
+        if winner is None or winner.commons is None:
+            raise
+        remember(winner.commons, winner, "duplicate")
+        return winner.commons, False
     record_event("commons:nomination:create", commons, new={"slug": commons.slug, "url": key}, actor=user)
     refresh_commons(commons)
     remember(commons, repo, "created")
