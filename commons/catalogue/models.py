@@ -44,9 +44,7 @@ class Commons(db.Model):  # type: ignore[name-defined]
     valid_until: Mapped[date | None] = mapped_column(Date)
     external_ids: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     maintenance: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    hints: Mapped[dict[str, Any]] = mapped_column(
-        JSONType, default=dict
-    )  # fundedBy / usedBy from publiccode.yml
+    hints: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)  # fundedBy / usedBy from publiccode.yml
     # Field names an admin edited by hand: a harvest never overwrites them.
     curated_fields: Mapped[list[str]] = mapped_column(JSONType, default=list)
     stars: Mapped[int] = mapped_column(Integer, default=0)  # sum over repositories, for sorting

@@ -42,9 +42,7 @@ class Organisation(db.Model):  # type: ignore[name-defined]
 
     member_state = relationship("MemberState")
     parent = relationship("Organisation", remote_side=[id])
-    identifiers = relationship(
-        "OrganisationIdentifier", back_populates="organisation", cascade="all, delete-orphan"
-    )
+    identifiers = relationship("OrganisationIdentifier", back_populates="organisation", cascade="all, delete-orphan")
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
@@ -57,9 +55,7 @@ class OrganisationIdentifier(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("scheme", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(
-        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     scheme: Mapped[str] = mapped_column(String(40))
     value: Mapped[str] = mapped_column(String(200))
 
