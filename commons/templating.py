@@ -16,6 +16,7 @@ from commons.permissions import can
 NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("main.index", _l("Home"), None),
     ("catalogue.search", _l("Catalogue"), None),
+    ("organisations.index", _l("Organisations"), None),
     ("contributions.dashboard", _l("Contributions"), None),
     ("reviews.dashboard", _l("Reviews"), "review:queue"),
     ("harvest.sources", _l("Harvest"), "harvest:manage"),
