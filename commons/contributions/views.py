@@ -301,7 +301,7 @@ def edit_line(ref: str, line_id: int) -> Any:
     )
 
 
-def _simple_change(ref: str, form: BaseForm, template: str, apply: Any, done: str, **extra: Any) -> Any:
+def _simple_change(form: BaseForm, template: str, apply: Any, done: str, **extra: Any) -> Any:
     """A small form on its own page: validate, call the service, commit, or show the errors (422/409)."""
     actor = _actor()
     contribution = extra.pop("contribution")
@@ -337,9 +337,7 @@ def add_evidence(ref: str) -> Any:
     def apply(actor: Any, c: Contribution) -> None:
         services.add_evidence(actor, c.ref, form.cleaned(), services.parse_version(form.version.data))
 
-    return _simple_change(
-        ref, form, "contributions/evidence.html", apply, _("Evidence added."), contribution=contribution
-    )
+    return _simple_change(form, "contributions/evidence.html", apply, _("Evidence added."), contribution=contribution)
 
 
 @bp.route("/contributions/<ref>/status", methods=["GET", "POST"])
@@ -363,7 +361,7 @@ def change_status(ref: str) -> Any:
             actor, c.ref, form.status.data, form.reason.data, services.parse_version(form.version.data)
         )
 
-    return _simple_change(ref, form, "contributions/status.html", apply, _("Status saved."), contribution=contribution)
+    return _simple_change(form, "contributions/status.html", apply, _("Status saved."), contribution=contribution)
 
 
 @bp.route("/contributions/<ref>/delete", methods=["GET", "POST"])
@@ -382,7 +380,6 @@ def delete(ref: str) -> Any:
         services.delete_contribution(actor, c.ref, form.reason.data or "", services.parse_version(form.version.data))
 
     return _simple_change(
-        ref,
         form,
         "contributions/delete.html",
         apply,
