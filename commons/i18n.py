@@ -47,6 +47,13 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def content_language() -> str:
+    """The language the page is written in: the chosen one when it is translated, else English (WCAG 3.1.1)."""
+    chosen = current_language()
+    primary = chosen.split("_")[0]
+    return primary if primary in TRANSLATED else "en"
+
+
 def money(value: Decimal | float | int | None, currency: str = "EUR") -> str:
     """Money formatted for the reader's locale (``1 234,50 €`` in French)."""
     if value is None:
@@ -79,3 +86,4 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.globals["EU_LANGUAGES"] = EU_LANGUAGES
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["content_language"] = content_language
