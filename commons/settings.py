@@ -36,9 +36,7 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024  # an oversized body answers 413
-    TRUSTED_HOSTS: list[str] | None = (
-        _env_list("COMMONS_TRUSTED_HOSTS", "localhost,127.0.0.1,::1,[::1]") or None
-    )
+    TRUSTED_HOSTS: list[str] | None = _env_list("COMMONS_TRUSTED_HOSTS", "localhost,127.0.0.1") or None
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -98,7 +96,7 @@ class Testing(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    TRUSTED_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"]
+    TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     MAIL_ENABLED = False
     # Cheap hashes keep the suite fast; the scheme is the same as in production.
     COMMONS_PASSWORD_METHOD = "scrypt:1024:8:1"
