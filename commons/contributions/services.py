@@ -99,6 +99,9 @@ def display_code(state_code: str) -> str:
 
 
 def _next_ref(state_code: str, year: int) -> str:
+    """The next ``FR-2026-0042``. The state's row is locked first (PostgreSQL; SQLite serialises writers), so
+    two representatives saving at the same moment never get the same number."""
+    db.session.execute(select(MemberState.code).where(MemberState.code == state_code).with_for_update())
     prefix = f"{display_code(state_code)}-{year}-"
     refs = db.session.scalars(select(Contribution.ref).where(Contribution.ref.like(f"{prefix}%")))
     highest = 0
