@@ -23,10 +23,10 @@ def url_hash(url: str) -> str:
 class DbHttpCache:
     """Validators of listing pages in the ``http_cache`` table.
 
-    ``after_put`` is called after each entry is added: the harvester stores an entry only once every
-    item of the page went through, so that moment is the natural commit point of a batch (the page's
-    records and its validators land in the same transaction, and a killed run never keeps an ETag for
-    records it did not save).
+    ``after_put`` is called after each entry is added. The harvester stores an entry only once every
+    item of the page went through, so a page's records and its validators belong in one transaction:
+    a killed run must never keep an ETag for records it did not save. (A run of
+    :mod:`commons.harvest.services` buffers the page and calls :meth:`put` itself when it writes it.)
     """
 
     def __init__(self, after_put: Callable[[], None] | None = None) -> None:
