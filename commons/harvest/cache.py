@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -54,12 +55,17 @@ class DbHttpCache:
             self.after_put()
 
 
-def forget_listing(prefix: str) -> int:
-    """Drop the cached validators of every URL starting with ``prefix`` (forces a full re-read)."""
-    rows = db.session.scalars(select(HttpCacheEntry).where(HttpCacheEntry.url.startswith(prefix))).all()
+def forget_listing(api_base: str, owner: str) -> int:
+    """Drop the cached validators of ``owner``'s listing pages on that API (forces a full re-read)."""
+    # Listing URLs name the owner as one path segment (GitLab: the URL-encoded group path).
+    segment = "/" + quote(owner, safe="") + "/"
+    rows = db.session.scalars(select(HttpCacheEntry).where(HttpCacheEntry.url.startswith(api_base))).all()
+    dropped = 0
     for row in rows:
-        db.session.delete(row)
-    return len(rows)
+        if segment in row.url or f"/{owner}/" in row.url:
+            db.session.delete(row)
+            dropped += 1
+    return dropped
 
 
 class DbPreviousState:

@@ -525,7 +525,7 @@ class _Run:
             # The cache promised repositories the catalogue no longer has: read everything next time.
             from commons.harvest.cache import forget_listing
 
-            forget_listing(self.spec.api_base)
+            forget_listing(self.spec.api_base, self.spec.owner)
             self.job.details = {**(self.job.details or {}), "cache_reset": True}
 
     def error(self, item: ItemError) -> None:

@@ -565,3 +565,28 @@ def test_a_source_is_never_run_twice_at_once_but_a_dead_run_is_taken_over(
     assert job.status == "succeeded" and job.added == 1
     db.session.refresh(alive)
     assert alive.status == "failed" and "interrupted" in alive.error
+
+
+def test_cache_promising_a_missing_repository_is_dropped_and_the_next_run_restores_it(
+    forge: FakeForge, make_source
+) -> None:
+    for i in range(3):
+        forge.add_repo("gitlab", "groupe/sous", f"r{i}")
+    other = make_source("gitlab", "autre")
+    forge.add_repo("gitlab", "autre", "x")
+    services.run_source(other)
+    source = make_source("gitlab", "groupe/sous")
+    services.run_source(source)
+    # A restored backup, or a hand-made deletion: the catalogue lost a row the cache still lists.
+    lost = _repos()[-1]
+    db.session.query(HarvestItem).filter(HarvestItem.repository_id == lost.id).delete()
+    db.session.delete(lost)
+    db.session.commit()
+    second = services.run_source(source)
+    assert second.unchanged == 2 and second.details["cache_reset"] is True
+    third = services.run_source(source)
+    assert (third.added, third.unchanged) == (1, 2)
+    assert _count(Repository) == 4
+    # The other owner's validators were kept.
+    forge.reset_log()
+    assert services.run_source(other).not_modified == 1
