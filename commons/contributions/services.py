@@ -31,7 +31,7 @@ from commons.contributions.models import (
     StaffAllocation,
 )
 from commons.contributions.status import funding_totals, refresh_status
-from commons.contributions.visibility import can_read, visibility_clause
+from commons.contributions.visibility import SMALL_CELL_MIN, can_read, visibility_clause
 from commons.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from commons.extensions import db
 from commons.memberstates.models import MemberState
@@ -910,7 +910,10 @@ def gaps_for(commons: Commons, user: Any = None) -> dict[str, dict[str, Any]]:
         if c.type in by_kind:
             by_kind[c.type].append(c)
     for kind, items in by_kind.items():
-        if len(items) < 3:
+        # Small-cell rule: records this viewer may not read count only when there are at least 3 of them,
+        # so that the total never reveals one by subtraction of the readable ones.
+        hidden = [c for c in items if not can_read(user, c)]
+        if len(hidden) < SMALL_CELL_MIN:
             by_kind[kind] = [c for c in items if can_read(user, c)]
     funding_need = [_need_eur(n) for n in needs if n.kind == "funding"]
     need_eur = sum((v for v in funding_need if v is not None), Decimal(0)) if funding_need else None

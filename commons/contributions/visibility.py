@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Select, and_, false, or_, select
@@ -65,46 +64,3 @@ def can_read(user: Any, contribution: Any) -> bool:
         return False
     return can(user, "contribution:read", contribution)
 
-
-def suppress_small_cells(
-    rows: Iterable[dict[str, Any]],
-    k: int = SMALL_CELL_MIN,
-    *,
-    count_key: str = "count",
-    restricted_key: str = "restricted_count",
-    value_keys: Sequence[str] | None = None,
-) -> list[dict[str, Any]]:
-    """Blank the values of aggregate rows that hold restricted records but fewer than ``k`` records.
-
-    Each row is a dict with ``count`` (records in the cell) and ``restricted_count`` (restricted ones among
-    them). A suppressed row keeps its keys, its values (``value_keys``, default: every other numeric value,
-    counts included) become ``None`` and ``suppressed`` is True, so a table can say "fewer than 3 records"
-    instead of leaking a restricted amount. Rows without restricted records are never suppressed.
-    """
-    out = []
-    for row in rows:
-        row = dict(row)
-        restricted = int(row.get(restricted_key) or 0)
-        count = int(row.get(count_key) or 0)
-        suppressed = restricted > 0 and count < k
-        if suppressed:
-            keys = (
-                list(value_keys)
-                if value_keys is not None
-                else [
-                    key
-                    for key, value in row.items()
-                    if isinstance(value, int | float) and not isinstance(value, bool) or _is_decimal(value)
-                ]
-            )
-            for key in keys:
-                row[key] = None
-        row["suppressed"] = suppressed
-        out.append(row)
-    return out
-
-
-def _is_decimal(value: Any) -> bool:
-    from decimal import Decimal
-
-    return isinstance(value, Decimal)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from commons.catalogue.models import CommonsSteward, Need
 from commons.contributions import services
-from commons.contributions.visibility import suppress_small_cells, visible_contributions_query
+from commons.contributions.visibility import visible_contributions_query
 from commons.extensions import db
 from tests.conftest import csrf_token
 from tests.contributions.factories import funding_line, make_contribution
@@ -99,15 +99,3 @@ def test_visible_query_by_role(users, commons):
     assert seen(users["secretariat"]) == ["initiative", "public", "restricted"]
 
 
-def test_small_cells_with_restricted_records_are_suppressed():
-    rows = [
-        {"state": "FR", "count": 2, "restricted_count": 1, "eur": Decimal("10")},
-        {"state": "DE", "count": 3, "restricted_count": 1, "eur": Decimal("30")},
-        {"state": "IT", "count": 1, "restricted_count": 0, "eur": Decimal("5")},
-    ]
-    out = suppress_small_cells(rows)
-    assert out[0] == {"state": "FR", "count": None, "restricted_count": None, "eur": None, "suppressed": True}
-    assert out[1]["eur"] == Decimal("30") and out[1]["suppressed"] is False
-    assert out[2]["eur"] == Decimal("5") and out[2]["suppressed"] is False
-    assert rows[0]["eur"] == Decimal("10")  # the input is not modified
-    assert suppress_small_cells(rows, value_keys=["eur"])[0]["count"] == 2
