@@ -47,7 +47,8 @@ def fresh_database_url(tmp_dir: Path, name: str) -> str:
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
     url = make_url(base)
-    db_name = re.sub(r"[^a-z0-9_]", "_", f"{url.database}_{name}_{_worker()}".lower())
+    # The process id keeps concurrent runs on one server (several developers, xdist workers) apart.
+    db_name = re.sub(r"[^a-z0-9_]", "_", f"{url.database}_{name}_{_worker()}_{os.getpid()}".lower())
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
@@ -66,11 +67,23 @@ def migrate_to_head(url: str) -> None:
         db.engine.dispose()
 
 
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database made by :func:`fresh_database_url` (SQLite files go with the temp dir)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        return
+    admin = sa.create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = fresh_database_url(tmp_path_factory.mktemp("db"), "suite")
     migrate_to_head(url)
-    return url
+    yield url
+    drop_database(url)
 
 
 class IsolatedClient(FlaskClient):

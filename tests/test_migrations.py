@@ -11,7 +11,7 @@ from commons.catalogue.search import include_in_schema_check
 from commons.extensions import db
 from commons.memberstates.models import MemberState
 from commons.reviews.models import Criterion
-from tests.conftest import fresh_database_url
+from tests.conftest import drop_database, fresh_database_url
 
 
 def test_upgrade_from_empty_check_downgrade_and_upgrade_again(tmp_path):
@@ -61,3 +61,4 @@ def test_upgrade_from_empty_check_downgrade_and_upgrade_again(tmp_path):
         assert "contributions" in inspect(db.engine).get_table_names()
         db.session.remove()
         db.engine.dispose()
+    drop_database(url)

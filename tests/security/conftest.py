@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from commons import create_app
 from commons.extensions import Session, db
-from tests.conftest import PASSWORD, IsolatedClient, fresh_database_url, migrate_to_head
+from tests.conftest import PASSWORD, IsolatedClient, drop_database, fresh_database_url, migrate_to_head
 from tests.security.cells import ROLES
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -111,6 +111,7 @@ def matrix_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask
     yield application, ctx, sessions
     with application.app_context():
         db.engine.dispose()
+    drop_database(url)
 
 
 @pytest.fixture()
