@@ -133,9 +133,7 @@ def _accounts() -> list[str]:
     for email, name, roles, state, org_slug in DEMO_ACCOUNTS:
         password = fixed or secrets.token_urlsafe(12)
         user = db.session.scalar(select(User).where(User.email == email))
-        org = (
-            db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) if org_slug else None
-        )
+        org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) if org_slug else None
         if user is None:
             user = accounts.create_user(
                 email=email,

@@ -50,9 +50,7 @@ def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return (
-        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
-    )
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def json_error(status: int, message: str, errors: dict[str, list[str]] | None = None) -> Response:
@@ -96,9 +94,7 @@ def _title(status: int) -> str:
 
 def _explanation(status: int) -> str:
     texts = {
-        400: _(
-            "The request could not be understood. If you submitted a form, reload the page and try again."
-        ),
+        400: _("The request could not be understood. If you submitted a form, reload the page and try again."),
         401: _("You need to log in to see this page."),
         403: _("You do not have permission to do this."),
         404: _("The page you asked for does not exist or is not visible to you."),
@@ -126,9 +122,7 @@ def render_error(status: int, message: str | None = None) -> tuple[Any, int]:
             status,
         )
     except Exception:  # noqa: BLE001 - e.g. an untrusted Host header: no URL can be built, answer plainly
-        return Response(
-            f"{status} {TITLES.get(status, 'Error')}\n", status=status, mimetype="text/plain"
-        ), status
+        return Response(f"{status} {TITLES.get(status, 'Error')}\n", status=status, mimetype="text/plain"), status
 
 
 def register_error_handlers(app: Flask) -> None:

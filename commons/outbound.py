@@ -348,9 +348,7 @@ class GuardedSession(requests.Session):
     ) -> None:
         super().__init__()
         self.policy = policy
-        self.budget: HostBudget = budget or InProcessHostBudget(
-            policy.per_host_budget, policy.per_host_concurrency
-        )
+        self.budget: HostBudget = budget or InProcessHostBudget(policy.per_host_budget, policy.per_host_concurrency)
         self.sleep = sleep
         self.clock = clock
         self.trust_env = False
@@ -395,9 +393,7 @@ class GuardedSession(requests.Session):
         history: list[requests.Response] = []
         for _hop in range(MAX_REDIRECTS + 1):
             origin = self._check_url(current)
-            hop_headers = {
-                k: v for k, v in caller_headers.items() if k.lower() not in ("authorization", "user-agent")
-            }
+            hop_headers = {k: v for k, v in caller_headers.items() if k.lower() not in ("authorization", "user-agent")}
             # The contact address in the User-Agent is how a forge operator reaches us: never dropped.
             hop_headers["User-Agent"] = self.policy.user_agent
             if origin == original_origin and "authorization" in {k.lower() for k in caller_headers}:

@@ -16,9 +16,7 @@ STAFF = (ADMIN, SECRETARIAT)
 
 
 def _authenticated(user: Any) -> bool:
-    return bool(
-        user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)
-    )
+    return bool(user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
 
 
 def _roles(user: Any) -> set[str]:
@@ -59,9 +57,7 @@ def can(user: Any, perm: str, obj: Any = None) -> bool:
             if not authenticated or obj is None:
                 return False
             org_id = getattr(user, "organisation_id", None)
-            return org_id is not None and any(
-                s.organisation_id == org_id for s in getattr(obj, "stewards", [])
-            )
+            return org_id is not None and any(s.organisation_id == org_id for s in getattr(obj, "stewards", []))
         case "contribution:read":
             visibility = getattr(obj, "visibility", "public")
             if visibility == "public":
@@ -76,11 +72,7 @@ def can(user: Any, perm: str, obj: Any = None) -> bool:
         case "contribution:create" | "contribution:edit" | "contribution:delete":
             if ADMIN in roles:
                 return True
-            return (
-                REP in roles
-                and obj is not None
-                and _state_of(obj) == getattr(user, "member_state_code", None)
-            )
+            return REP in roles and obj is not None and _state_of(obj) == getattr(user, "member_state_code", None)
         case "review:manage" | "review:decide" | "review:assign":
             return staff
         case "review:volunteer" | "review:queue":

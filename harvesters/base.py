@@ -272,11 +272,7 @@ class ForgeClient:
                 yield ListingUnchanged(list(entry.remote_ids))
                 url = entry.next_url
                 continue
-            if (
-                response.status_code == 404
-                and url in candidates
-                and candidates.index(url) + 1 < len(candidates)
-            ):
+            if response.status_code == 404 and url in candidates and candidates.index(url) + 1 < len(candidates):
                 url = candidates[candidates.index(url) + 1]
                 pages -= 1
                 continue
@@ -294,9 +290,7 @@ class ForgeClient:
             ids = [str(obj.get("id")) for obj in items if isinstance(obj, dict)]
             fingerprint = hashlib.sha256("\n".join(ids).encode()).hexdigest()
             if ids and fingerprint in page_fingerprints:
-                yield ItemError(
-                    None, None, url, "listing", "pagination loop: same repositories as a previous page"
-                )
+                yield ItemError(None, None, url, "listing", "pagination loop: same repositories as a previous page")
                 return
             page_fingerprints.add(fingerprint)
             next_url = self.next_page(url, response, items)
@@ -334,9 +328,7 @@ class ForgeClient:
             record = self.parse(obj, host)
         except MalformedItem as exc:
             remote_id = obj.get("id") if isinstance(obj, dict) else None
-            full_name = (
-                obj.get("full_name", obj.get("path_with_namespace")) if isinstance(obj, dict) else None
-            )
+            full_name = obj.get("full_name", obj.get("path_with_namespace")) if isinstance(obj, dict) else None
             yield ItemError(
                 None if remote_id is None else str(remote_id),
                 full_name if isinstance(full_name, str) else None,
@@ -378,9 +370,7 @@ class ForgeClient:
             record.publiccode_checked = True
             return None
         if response.status_code != 200:
-            return ItemError(
-                record.remote_id, record.full_name, url, "publiccode", f"HTTP {response.status_code}"
-            )
+            return ItemError(record.remote_id, record.full_name, url, "publiccode", f"HTTP {response.status_code}")
         try:
             record.publiccode_raw = self.decode_publiccode(response)
         except ValueError as exc:

@@ -303,9 +303,7 @@ def _text_length(value: str) -> int:
     return sum(
         1
         for ch in normalised
-        if not unicodedata.combining(ch)
-        and ch not in "\u200d\ufe0e\ufe0f"
-        and not ("\U0001f3fb" <= ch <= "\U0001f3ff")
+        if not unicodedata.combining(ch) and ch not in "\u200d\ufe0e\ufe0f" and not ("\U0001f3fb" <= ch <= "\U0001f3ff")
     )
 
 
@@ -364,9 +362,7 @@ def _bcp47_problem(tag: str) -> str | None:
     else:
         language = pycountry.languages.get(alpha_3=primary)
         if language is None:
-            bibliographic = [
-                lang for lang in pycountry.languages if getattr(lang, "bibliographic", None) == primary
-            ]
+            bibliographic = [lang for lang in pycountry.languages if getattr(lang, "bibliographic", None) == primary]
             if bibliographic and hasattr(bibliographic[0], "alpha_2"):
                 return f"uses the ISO 639-2/B code '{parts[0]}'; use '{bibliographic[0].alpha_2}'"
             return f"has an unknown ISO 639 language code '{parts[0]}'"
@@ -405,9 +401,7 @@ def _bcp47_problem(tag: str) -> str | None:
             if pycountry.countries.get(alpha_2=low.upper()) is None and low.upper() not in ("EU", "UN"):
                 return f"has an unknown region '{sub}'"
             stage = 4
-        elif (stage <= 3 and re.fullmatch(r"[0-9]{3}", low)) or re.fullmatch(
-            r"[a-z0-9]{5,8}|[0-9][a-z0-9]{3}", low
-        ):
+        elif (stage <= 3 and re.fullmatch(r"[0-9]{3}", low)) or re.fullmatch(r"[a-z0-9]{5,8}|[0-9][a-z0-9]{3}", low):
             stage = 4
         else:
             return f"has an invalid subtag '{sub}'"
@@ -551,9 +545,7 @@ class _Validator:
                 self.error(path, f"`{path}` must be a relative path or an http(s) URL, not a {scheme}: URL.")
                 return
         elif value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", value):
-            self.error(
-                path, f"`{path}` must be a path relative to the repository root, not an absolute path."
-            )
+            self.error(path, f"`{path}` must be a path relative to the repository root, not an absolute path.")
             return
         elif ".." in re.split(r"[\\/]", value):
             self.error(path, f"`{path}` must stay inside the repository ('..' is not allowed).")
@@ -598,9 +590,7 @@ class _Validator:
             if not isinstance(key, str):
                 self.error(str(key), f"Keys must be strings; found {_type_name(key)} {key!r}.")
             elif key not in _TOP_LEVEL_KEYS:
-                self.warn(
-                    key, f"Unknown top-level key `{key}`; it is not part of the publiccode.yml standard."
-                )
+                self.warn(key, f"Unknown top-level key `{key}`; it is not part of the publiccode.yml standard.")
             elif _TOP_LEVEL_KEYS[key] > self.minor:
                 self.warn(
                     key,
@@ -718,9 +708,7 @@ class _Validator:
                 continue
             problem = _bcp47_problem(lang)
             if problem:
-                self.error(
-                    path, f"The language key '{lang}' {problem} (BCP 47 expected, e.g. en, it, de-AT)."
-                )
+                self.error(path, f"The language key '{lang}' {problem} (BCP 47 expected, e.g. en, it, de-AT).")
             if not isinstance(block, dict):
                 self.error(path, f"`{path}` must be a mapping, not {_type_name(block)}.")
                 continue
@@ -731,9 +719,7 @@ class _Validator:
             if generic is not None:
                 self.deprecated(_path(path, "genericName"), "description.*.genericName")
                 if _text_length(generic) > 35:
-                    self.error(
-                        _path(path, "genericName"), f"`{path}.genericName` must be at most 35 characters."
-                    )
+                    self.error(_path(path, "genericName"), f"`{path}.genericName` must be at most 35 characters.")
             short = self.string(block, "shortDescription", _path(path, "shortDescription"), required=True)
             if short is not None and _text_length(short) > 150:
                 self.error(
@@ -765,9 +751,7 @@ class _Validator:
                 has_features = has_features or bool(features)
                 for item_path, value in features:
                     if _text_length(value) > 100:
-                        self.warn(
-                            item_path, f"`{item_path}` should be a short phrase of at most 100 characters."
-                        )
+                        self.warn(item_path, f"`{item_path}` should be a short phrase of at most 100 characters.")
             for item_path, value in self.string_list(block, "screenshots", _path(path, "screenshots")) or []:
                 self.asset_path(value, item_path, (".png", ".jpg", ".jpeg"))
             for item_path, value in self.string_list(block, "videos", _path(path, "videos")) or []:
@@ -783,9 +767,7 @@ class _Validator:
         if languages and not has_features:
             for path, block in languages:
                 if "features" not in block:
-                    self.error(
-                        _path(path, "features"), f"`{path}.features` is required (list the main features)."
-                    )
+                    self.error(_path(path, "features"), f"`{path}.features` is required (list the main features).")
         elif has_features:
             for path, block in languages:
                 if "features" not in block:
@@ -817,9 +799,7 @@ class _Validator:
         if not info.errors:
             normalised = info.normalized_expression
             if normalised and normalised != " ".join(expression.split()):
-                self.warn(
-                    path, f"`{path}` '{expression}' is better written as the SPDX expression '{normalised}'."
-                )
+                self.warn(path, f"`{path}` '{expression}' is better written as the SPDX expression '{normalised}'.")
             return
         invalid = [s for s in info.invalid_symbols if s]
         if invalid and all(s.startswith("LicenseRef-") for s in invalid):
@@ -852,18 +832,14 @@ class _Validator:
                 "`maintenance.contractors` is required when maintenance.type is contract.",
             )
         if kind in ("internal", "community") and not contacts:
-            self.error(
-                "maintenance.contacts", f"`maintenance.contacts` is required when maintenance.type is {kind}."
-            )
+            self.error("maintenance.contacts", f"`maintenance.contacts` is required when maintenance.type is {kind}.")
         if kind in ("internal", "community", "none") and contractors:
             self.warn(
                 "maintenance.contractors",
                 "`maintenance.contractors` is only meaningful when maintenance.type is contract.",
             )
         if kind == "none" and contacts:
-            self.warn(
-                "maintenance.contacts", "`maintenance.contacts` is listed although maintenance.type is none."
-            )
+            self.warn("maintenance.contacts", "`maintenance.contacts` is listed although maintenance.type is none.")
         for path, contractor in contractors:
             self.unknown_keys(contractor, {"name", "until", "email", "website"}, path)
             self.string(contractor, "name", _path(path, "name"), required=True)
@@ -885,9 +861,7 @@ class _Validator:
                 self.email(email, _path(path, "email"))
             phone = self.string(contact, "phone", _path(path, "phone"))
             if phone is not None and not re.fullmatch(r"\+?[0-9 ()./-]{3,30}", phone.strip()):
-                self.warn(
-                    _path(path, "phone"), f"`{path}.phone` does not look like a phone number: '{phone[:50]}'."
-                )
+                self.warn(_path(path, "phone"), f"`{path}.phone` does not look like a phone number: '{phone[:50]}'.")
             self.string(contact, "affiliation", _path(path, "affiliation"))
 
     def object_list(self, parent: dict, key: str, path: str) -> list[tuple[str, dict]]:
@@ -923,9 +897,7 @@ class _Validator:
         for item_path, value in languages or []:
             problem = _bcp47_problem(value)
             if problem:
-                self.error(
-                    item_path, f"The language '{value}' {problem} (BCP 47 expected, e.g. en, it, de-AT)."
-                )
+                self.error(item_path, f"The language '{value}' {problem} (BCP 47 expected, e.g. en, it, de-AT).")
 
     def check_dependencies(self) -> None:
         depends = self.mapping(self.data, "dependsOn", "dependsOn")
@@ -934,17 +906,13 @@ class _Validator:
         self.unknown_keys(depends, {"open", "proprietary", "hardware"}, "dependsOn")
         for kind in ("open", "proprietary", "hardware"):
             for path, dependency in self.object_list(depends, kind, _path("dependsOn", kind)):
-                self.unknown_keys(
-                    dependency, {"name", "versionMin", "versionMax", "version", "optional"}, path
-                )
+                self.unknown_keys(dependency, {"name", "versionMin", "versionMax", "version", "optional"}, path)
                 self.string(dependency, "name", _path(path, "name"), required=True)
                 for key in ("versionMin", "versionMax", "version"):
                     self.string(dependency, key, _path(path, key), lenient_number=True)
                 self.boolean(dependency, "optional", _path(path, "optional"))
                 if "version" in dependency and ("versionMin" in dependency or "versionMax" in dependency):
-                    self.warn(
-                        _path(path, "version"), f"`{path}` gives both an exact version and a version range."
-                    )
+                    self.warn(_path(path, "version"), f"`{path}` gives both an exact version and a version range.")
 
     def check_organisations(self) -> None:
         organisation = self.mapping(self.data, "organisation", "organisation")
@@ -997,9 +965,7 @@ class _Validator:
                 section, "countryExtensionVersion", _path(key, "countryExtensionVersion"), lenient_number=True
             )
             if version is not None and version not in ("0.2", "1.0"):
-                self.warn(
-                    _path(key, "countryExtensionVersion"), f"Unknown Italian extension version '{version}'."
-                )
+                self.warn(_path(key, "countryExtensionVersion"), f"Unknown Italian extension version '{version}'.")
             for sub, allowed in _IT_SECTION_KEYS.items():
                 if allowed is None:
                     continue
@@ -1051,15 +1017,11 @@ def _parse_version(raw: Any, errors: list[Issue], warnings: list[Issue]) -> tupl
         return None, current_minor
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         text = str(raw)
-        warnings.append(
-            Issue(path, f'`publiccodeYmlVersion` should be a quoted string such as "{text}".', "warning")
-        )
+        warnings.append(Issue(path, f'`publiccodeYmlVersion` should be a quoted string such as "{text}".', "warning"))
     elif isinstance(raw, str):
         text = raw.strip()
     else:
-        errors.append(
-            Issue(path, f"`publiccodeYmlVersion` must be a string, not {_type_name(raw)}.", "error")
-        )
+        errors.append(Issue(path, f"`publiccodeYmlVersion` must be a string, not {_type_name(raw)}.", "error"))
         return None, current_minor
     if text == "0":
         # "0" means "the latest 0.x"; publiccode-parser-go accepts it.

@@ -150,9 +150,7 @@ def source_from_url(kind: ForgeKind, url: str, api_url: str | None = None) -> So
         if len(segments) == 2 and segments[0] in ("orgs", "org", "users", "user"):
             segments = segments[1:]
         if len(segments) != 1:
-            raise ValueError(
-                f"{kind} URL {url!r} must name one organisation or user, like {scheme}://{netloc}/etalab"
-            )
+            raise ValueError(f"{kind} URL {url!r} must name one organisation or user, like {scheme}://{netloc}/etalab")
         owner = segments[0]
     api_base = _check_api_url(api_url) if api_url else default_api_base(kind, scheme, netloc)
     return SourceSpec(kind=kind, api_base=api_base, owner=owner, web_url=f"{scheme}://{netloc}/{owner}")

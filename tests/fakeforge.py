@@ -116,9 +116,7 @@ class FakeForge:
     # --- lifecycle ---
     def start(self) -> FakeForge:
         """Start serving in a background thread."""
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="fakeforge", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fakeforge", daemon=True)
         self._thread.start()
         return self
 
@@ -214,9 +212,7 @@ class FakeForge:
                     publiccode=f"publiccodeYmlVersion: '0.4'\nname: repo{r}\n" if has_pc else None,
                 )
 
-    def update_repo(
-        self, kind: str, remote_id: int | str, touch: bool = True, **fields: Any
-    ) -> dict[str, Any]:
+    def update_repo(self, kind: str, remote_id: int | str, touch: bool = True, **fields: Any) -> dict[str, Any]:
         """Change fields of a repository; ``touch`` moves pushed_at/updated_at forward (a push)."""
         with self._lock:
             repo = self.repos[kind][int(remote_id)]
@@ -431,9 +427,7 @@ def _make_handler(forge: FakeForge) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, kind: str | None, reply: _Reply) -> None:
             with forge._lock:
-                forge.requests.append(
-                    LoggedRequest("GET", self.path, reply.status, dict(self.headers.items()), kind)
-                )
+                forge.requests.append(LoggedRequest("GET", self.path, reply.status, dict(self.headers.items()), kind))
                 forge.status_counts[reply.status] += 1
             stream = reply.headers.pop("X-Fake-Stream", None)
             try:
@@ -672,9 +666,7 @@ def _make_handler(forge: FakeForge) -> type[BaseHTTPRequestHandler]:
                         raise _json_error(404, "The target couldn't be found.")
                     if renamed:
                         full = forge._full_name(repo)
-                        raise _Reply(
-                            301, b"", {"Location": f"{forge.api_base(kind)}/repos/{full}{m.group(3) or ''}"}
-                        )
+                        raise _Reply(301, b"", {"Location": f"{forge.api_base(kind)}/repos/{full}{m.group(3) or ''}"})
                     if not m.group(3):
                         raise self._json(forge.render(kind, repo), headers)
                     return self._publiccode(repo, headers)

@@ -16,9 +16,7 @@ from tests.factories import UserFactory
 
 
 def _post_login(client, email, password):
-    return client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)}
-    )
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
 
 
 def test_login_with_right_password_logs_in_and_audits(client, app):
@@ -43,9 +41,7 @@ def test_login_with_token_from_another_session_is_refused(app):
     token = csrf_token(other)
     client = app.test_client()
     client.get("/login")
-    response = client.post(
-        "/login", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": token}
-    )
+    response = client.post("/login", data={"email": "ana@example.org", "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 400
 
 
@@ -143,9 +139,7 @@ def test_disabled_account_session_gets_nothing(client, app):
 def test_token_is_shown_once_and_stored_hashed(client, app):
     user = UserFactory(email="ana@example.org")
     login(client, user)
-    response = client.post(
-        "/account/tokens", data={"tok-name": "ci", "csrf_token": csrf_token(client, "/account")}
-    )
+    response = client.post("/account/tokens", data={"tok-name": "ci", "csrf_token": csrf_token(client, "/account")})
     html = response.get_data(as_text=True)
     token = html.split('id="new-token">')[1].split("<")[0]
     row = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))

@@ -126,9 +126,7 @@ def test_demo_load_is_idempotent_and_prints_the_accounts(runner, app, monkeypatc
     counts = [db.session.scalar(select(func.count(m.id))) for m in (Commons, Repository, Organisation, User)]
     second = invoke(runner, ["demo", "load"])
     assert second.exit_code == 0
-    assert counts == [
-        db.session.scalar(select(func.count(m.id))) for m in (Commons, Repository, Organisation, User)
-    ]
+    assert counts == [db.session.scalar(select(func.count(m.id))) for m in (Commons, Repository, Organisation, User)]
     assert counts[0] >= 40 and counts[2] >= 20
     assert "admin@demo.commons.example" in second.output and "demo password 123" in second.output
     names = set(db.session.scalars(select(Commons.name)))

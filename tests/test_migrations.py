@@ -20,9 +20,7 @@ def test_upgrade_from_empty_check_downgrade_and_upgrade_again(tmp_path):
     with app.app_context():
         upgrade()
         assert (
-            db.session.scalar(
-                select(func.count()).select_from(MemberState).where(MemberState.kind == "member_state")
-            )
+            db.session.scalar(select(func.count()).select_from(MemberState).where(MemberState.kind == "member_state"))
             == 27
         )
         assert db.session.get(MemberState, "SE").currency == "SEK"

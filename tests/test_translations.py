@@ -34,8 +34,11 @@ def test_every_string_is_translated(extracted, language):
         if not message.id:
             continue
         translated = catalogue.get(message.id)
-        if translated is None or translated.fuzzy or not translated.string or (
-            isinstance(translated.string, tuple) and not all(translated.string)
+        if (
+            translated is None
+            or translated.fuzzy
+            or not translated.string
+            or (isinstance(translated.string, tuple) and not all(translated.string))
         ):
             missing.append(message.id if isinstance(message.id, str) else message.id[0])
     assert missing == [], f"{len(missing)} strings without a {language} translation, e.g. {missing[:5]}"

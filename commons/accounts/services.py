@@ -29,9 +29,7 @@ _DUMMY_HASH: str | None = None
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(
-        password, method=current_app.config.get("COMMONS_PASSWORD_METHOD", "scrypt")
-    )
+    return generate_password_hash(password, method=current_app.config.get("COMMONS_PASSWORD_METHOD", "scrypt"))
 
 
 def _dummy_hash() -> str:
@@ -94,18 +92,14 @@ def check_new_user(
         code = {"EL": "GR"}.get(code, code)
         state = db.session.get(MemberState, code)
         if state is None:
-            errors.setdefault("member_state", []).append(
-                _("Unknown member state %(code)s.", code=member_state)
-            )
+            errors.setdefault("member_state", []).append(_("Unknown member state %(code)s.", code=member_state))
     if REP in roles and not member_state:
         errors.setdefault("member_state", []).append(_("A member-state representative needs a member state."))
     org = None
     if organisation:
         org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation))
         if org is None:
-            errors.setdefault("organisation", []).append(
-                _("Unknown organisation %(slug)s.", slug=organisation)
-            )
+            errors.setdefault("organisation", []).append(_("Unknown organisation %(slug)s.", slug=organisation))
     if password is not None:
         problems = password_problems(password)
         if problems:
@@ -279,9 +273,7 @@ def create_token(user: User, name: str = "api", actor: Any = None) -> tuple[ApiT
     token = ApiToken(user_id=user.id, name=name, prefix=clear[:10], token_hash=token_digest(clear))
     db.session.add(token)
     db.session.flush()
-    record_event(
-        "account:token:create", token, new={"name": name, "prefix": token.prefix}, actor=actor or user
-    )
+    record_event("account:token:create", token, new={"name": name, "prefix": token.prefix}, actor=actor or user)
     return token, clear
 
 

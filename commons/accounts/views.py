@@ -32,9 +32,7 @@ def login() -> Any:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        result = services.authenticate(
-            form.email.data or "", form.password.data or "", request.remote_addr or ""
-        )
+        result = services.authenticate(form.email.data or "", form.password.data or "", request.remote_addr or "")
         if result.throttled:
             form.form_errors.append(_("Too many failed attempts. Wait a few minutes, then try again."))
             status = 429

@@ -116,9 +116,7 @@ class FundingLine(db.Model):  # type: ignore[name-defined]
     __tablename__ = "funding_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     date: Mapped[dt.date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(ExactDecimal(20, 2))
@@ -143,9 +141,7 @@ class StaffAllocation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "staff_allocations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(30))
     headcount: Mapped[int] = mapped_column(Integer, default=1)
     person_days: Mapped[Decimal] = mapped_column(ExactDecimal(12, 1))
@@ -163,9 +159,7 @@ class GovernanceParticipation(db.Model):  # type: ignore[name-defined]
     __tablename__ = "governance_participations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(String(30))
     body_name: Mapped[str | None] = mapped_column(String(255))
     membership_tier: Mapped[str | None] = mapped_column(String(60))
@@ -183,9 +177,7 @@ class InKindItem(db.Model):  # type: ignore[name-defined]
     __tablename__ = "in_kind_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
     quantity: Mapped[Decimal] = mapped_column(ExactDecimal(14, 2))
@@ -204,9 +196,7 @@ class Evidence(db.Model):  # type: ignore[name-defined]
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(1000))
     type: Mapped[str] = mapped_column(String(30))
     title: Mapped[str | None] = mapped_column(String(255))
@@ -224,9 +214,7 @@ class ContributionVersion(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("contribution_id", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contributions.id", ondelete="CASCADE"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSONType)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -63,4 +63,3 @@ def can_read(user: Any, contribution: Any) -> bool:
     ):
         return False
     return can(user, "contribution:read", contribution)
-

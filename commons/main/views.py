@@ -19,9 +19,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index() -> Any:
-    total = (
-        db.session.scalar(select(func.count(Commons.id)).where(Commons.catalogue_status != "archived")) or 0
-    )
+    total = db.session.scalar(select(func.count(Commons.id)).where(Commons.catalogue_status != "archived")) or 0
     accepted = db.session.scalars(
         select(Commons).where(Commons.catalogue_status == "accepted").order_by(Commons.name).limit(6)
     ).all()

@@ -97,5 +97,3 @@ def test_visible_query_by_role(users, commons):
     assert seen(users["rep_de"]) == ["initiative", "public"]
     assert seen(users["rep_fr"]) == ["initiative", "public", "restricted"]
     assert seen(users["secretariat"]) == ["initiative", "public", "restricted"]
-
-

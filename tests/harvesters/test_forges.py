@@ -43,9 +43,7 @@ def spec_for(forge, kind, owner="acme"):
 
 
 def run(forge, session, kind, owner="acme", cache=None, state=None, max_pages=200):
-    return list(
-        harvest_source(spec_for(forge, kind, owner), session, cache or MemoryHttpCache(), state, max_pages)
-    )
+    return list(harvest_source(spec_for(forge, kind, owner), session, cache or MemoryHttpCache(), state, max_pages))
 
 
 def records(items):
@@ -249,9 +247,7 @@ def test_page_cap_is_reported(forge, session):
 
 def test_redirect_to_metadata_address_is_refused_and_recorded(forge, session):
     add_many(forge, "github", 3)
-    forge.set_fault(
-        "redirect", kind="github", owner="acme", location="http://169.254.169.254/latest/meta-data/"
-    )
+    forge.set_fault("redirect", kind="github", owner="acme", location="http://169.254.169.254/latest/meta-data/")
     (error,) = run(forge, session, "github")
     assert "refused" in error.message and "link-local" in error.message
 
@@ -338,9 +334,7 @@ def test_github_base64_contents_are_decoded():
 def test_timestamps_are_utc_aware():
     from harvesters.base import parse_time
 
-    assert parse_time("2024-05-01T12:00:00.123+02:00", "x") == datetime(
-        2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC
-    )
+    assert parse_time("2024-05-01T12:00:00.123+02:00", "x") == datetime(2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC)
     assert parse_time("2024-05-01T12:00:00Z", "x") == datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 

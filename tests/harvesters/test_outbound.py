@@ -124,9 +124,7 @@ def test_token_sent_only_to_its_host(forge, make_session):
         assert forge.requests[-1].headers.get("Authorization") == "Bearer s3cret"
         session.get(other.api_base("github") + "/orgs/acme/repos")
         assert "Authorization" not in other.requests[-1].headers
-        forge.set_fault(
-            "redirect", kind="github", owner="acme", location=other.api_base("github") + "/orgs/acme/repos"
-        )
+        forge.set_fault("redirect", kind="github", owner="acme", location=other.api_base("github") + "/orgs/acme/repos")
         response = session.get(forge.api_base("github") + "/orgs/acme/repos")
         assert response.status_code == 200
         assert forge.requests[-1].headers.get("Authorization") == "Bearer s3cret"
@@ -249,9 +247,7 @@ def test_session_from_config_reads_settings():
 
 
 def test_policy_from_config_defaults_and_errors():
-    policy = policy_from_config(
-        {"COMMONS_HARVEST_ALLOWED_HOSTS": ["a:1"], "COMMONS_HARVEST_TOKENS": {"h": "t"}}
-    )
+    policy = policy_from_config({"COMMONS_HARVEST_ALLOWED_HOSTS": ["a:1"], "COMMONS_HARVEST_TOKENS": {"h": "t"}})
     assert policy.allowed_hosts == {"a:1"}
     assert policy.tokens == {"h": "t"}
     assert policy.max_pages == 200 and policy.max_bytes == 5_000_000

@@ -53,9 +53,7 @@ def messages(result: PubliccodeResult, severity: str = "error") -> list[tuple[st
 
 def assert_issue(result: PubliccodeResult, path: str, fragment: str, severity: str = "error") -> None:
     found = messages(result, severity)
-    assert any(p == path and fragment in m for p, m in found), (
-        f"no {severity} at {path!r} with {fragment!r}: {found}"
-    )
+    assert any(p == path and fragment in m for p, m in found), f"no {severity} at {path!r} with {fragment!r}: {found}"
 
 
 LONG = (
@@ -250,9 +248,7 @@ def test_supported_version_forms_are_accepted(version: str) -> None:
 
 
 def test_unquoted_version_number_is_accepted_with_a_warning() -> None:
-    text = fixture_text("complete-0.7.yml").replace(
-        'publiccodeYmlVersion: "0.7"', "publiccodeYmlVersion: 0.7"
-    )
+    text = fixture_text("complete-0.7.yml").replace('publiccodeYmlVersion: "0.7"', "publiccodeYmlVersion: 0.7")
     result = parse_publiccode(text)
     assert result.valid and result.version == "0.7"
     assert_issue(result, "publiccodeYmlVersion", "quoted string", "warning")
@@ -438,9 +434,7 @@ def test_mutation_is_reported_as_error(path: str, value: Any, error_path: str, f
         ("description.fr.features", [], "description.fr.features", "at least one feature"),
     ],
 )
-def test_rich_file_mutation_is_reported_as_error(
-    path: str, value: Any, error_path: str, fragment: str
-) -> None:
+def test_rich_file_mutation_is_reported_as_error(path: str, value: Any, error_path: str, fragment: str) -> None:
     result = parse_publiccode(dump(mutate(fixture_doc("rich-0.4.yml"), path, value)))
     assert result.valid is False
     assert_issue(result, error_path, fragment)
@@ -471,9 +465,7 @@ def test_description_language_key_must_be_bcp47(lang: str, fragment: str) -> Non
     assert_issue(result, f"description.{lang}", fragment)
 
 
-@pytest.mark.parametrize(
-    "lang", ["en", "de-AT", "zh-Hant-TW", "sl-IT-nedis", "es-419", "gsw", "en-GB-x-pirate"]
-)
+@pytest.mark.parametrize("lang", ["en", "de-AT", "zh-Hant-TW", "sl-IT-nedis", "es-419", "gsw", "en-GB-x-pirate"])
 def test_description_accepts_valid_bcp47_tags(lang: str) -> None:
     doc = fixture_doc("complete-0.7.yml")
     doc["description"] = {lang: doc["description"]["de"]}
@@ -497,9 +489,7 @@ def test_both_it_and_IT_sections_are_an_error() -> None:
 
 
 def test_release_date_with_time_is_an_error() -> None:
-    text = fixture_text("complete-0.7.yml").replace(
-        'releaseDate: "2026-02-10"', "releaseDate: 2026-02-10 10:00:00"
-    )
+    text = fixture_text("complete-0.7.yml").replace('releaseDate: "2026-02-10"', "releaseDate: 2026-02-10 10:00:00")
     assert_issue(parse_publiccode(text), "releaseDate", "without a time")
 
 
@@ -547,9 +537,7 @@ def test_organisation_and_funded_by_in_an_02_file_warn_they_are_newer() -> None:
 def test_repo_owner_is_deprecated_from_04_but_not_in_02() -> None:
     rich = fixture_doc("rich-0.4.yml")
     rich["legal"]["repoOwner"] = "Civic Culture Consortium"
-    assert_issue(
-        parse_publiccode(dump(rich)), "legal.repoOwner", "deprecated since publiccode.yml 0.4", "warning"
-    )
+    assert_issue(parse_publiccode(dump(rich)), "legal.repoOwner", "deprecated since publiccode.yml 0.4", "warning")
     minimal = fixture_doc("minimal-0.2.yml")
     minimal["legal"]["repoOwner"] = "Comune di Esempio"
     assert not any(issue.path == "legal.repoOwner" for issue in parse_publiccode(dump(minimal)).warnings)
@@ -604,9 +592,7 @@ WARNING_MUTATIONS = [
     WARNING_MUTATIONS,
     ids=[f"{m[0]}-{i}" for i, m in enumerate(WARNING_MUTATIONS)],
 )
-def test_mutation_is_only_a_warning(
-    path: str, value: Any, warning_path: str | None, fragment: str | None
-) -> None:
+def test_mutation_is_only_a_warning(path: str, value: Any, warning_path: str | None, fragment: str | None) -> None:
     result = parse_publiccode(dump(mutate(fixture_doc("complete-0.7.yml"), path, value)))
     assert result.valid, result.errors
     if warning_path is None:
