@@ -118,3 +118,15 @@ def test_api_commons_list_paginates_with_a_cursor(client, app):
     assert len(seen) == 5
     assert client.get("/api/v1/commons?cursor=%%%").status_code in (400, 422)
     assert client.get("/api/v1/commons?limit=0").status_code == 422
+
+
+def test_nul_characters_are_refused_everywhere_without_a_500(client, app):
+    # PostgreSQL cannot store NUL: every entry point answers a field error before any query.
+    assert client.get("/commons?license=%00").status_code == 422
+    assert client.get("/commons?organisation=a%00").status_code == 422
+    api = client.get("/api/v1/commons?q=a%00b")
+    assert api.status_code == 422 and api.json["errors"]
+    form = client.post("/login", data={"email": "a\x00@example.org", "password": "x", "csrf_token": csrf_token(client)})
+    assert form.status_code == 422
+    body = client.post("/api/v1/usage", json={"commons": "x\x00"}, headers={"Authorization": "Bearer nope"})
+    assert body.status_code == 422

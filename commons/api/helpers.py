@@ -110,12 +110,4 @@ def list_answer(items: list[Any], total: int, next_cursor: str | None, **extra: 
     return {"items": items, "total": total, "next": next_cursor, **extra}
 
 
-def refuse_nul_args() -> None:
-    """PostgreSQL refuses strings holding NUL (a 500 if it reached a query): answer a field error instead."""
-    for key, value in request.args.items(multi=True):
-        if "\x00" in key or "\x00" in value:
-            field = key.replace("\x00", "") or "query"
-            raise ValidationFailed({field: [_("The value contains a character that is not allowed.")]})
-
-
 __all__ = ["PermissionDenied", "Unauthorized"]

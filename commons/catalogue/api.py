@@ -27,7 +27,6 @@ from commons.api.helpers import (
     page_limit,
     query_choice,
     query_text,
-    refuse_nul_args,
     require_token_user,
 )
 from commons.catalogue.models import (
@@ -298,7 +297,6 @@ def organisation_item(org: Organisation) -> dict[str, Any]:
 @bp.route("/v1/organisations")
 def organisations_list() -> Any:
     """Organisations, filtered by country, member state, type or a word of the name."""
-    refuse_nul_args()
     limit = page_limit()
     after = _id_after(decode_cursor(request.args.get("cursor")))
     query = select(Organisation)
@@ -397,7 +395,6 @@ def usage_item(usage: UsageDeclaration) -> dict[str, Any]:
 @bp.route("/v1/usage")
 def usage_list() -> Any:
     """Public usage declarations, filtered by commons, organisation or the organisation's country."""
-    refuse_nul_args()
     limit = page_limit()
     after = _id_after(decode_cursor(request.args.get("cursor")))
     query = (
@@ -433,7 +430,6 @@ _AS_YES_NO = {"true": "yes", "1": "yes", "false": "no", "0": "no"}
 
 def search_args() -> MultiDict[str, str]:
     """The query string as the search service reads it (``limit`` is the API's name for ``per_page``)."""
-    refuse_nul_args()
     args: MultiDict[str, str] = MultiDict()
     for key, value in request.args.items(multi=True):
         if key in ("page", "per_page"):

@@ -23,7 +23,6 @@ from flask import Response, abort, current_app, request, url_for
 from lxml import etree
 from sqlalchemy import select
 
-from commons.api.helpers import refuse_nul_args
 from commons.catalogue.models import Commons, CommonsSteward, Repository
 from commons.catalogue.search import SearchParams
 from commons.catalogue.views import bp
@@ -66,7 +65,6 @@ EXPORT_BATCH = 500
 
 def _search_params() -> SearchParams:
     """The search of ``/commons`` for the current query string (ValidationFailed on bad input)."""
-    refuse_nul_args()
     return SearchParams.from_args(request.args)
 
 
