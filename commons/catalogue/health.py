@@ -23,30 +23,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from license_expression import ExpressionError, get_spdx_licensing
 from sqlalchemy import select
 
 from commons.catalogue.models import Commons, UsageDeclaration
 from commons.extensions import db
+from commons.licences import OSI_APPROVED, licence_keys
 from commons.organisations.models import Organisation
 from commons.types import utcnow
-
-# OSI-approved licences (opensource.org/licenses), by SPDX identifier: the ones public-sector software
-# commonly uses. A licence missing here is reported as "not confirmed", not as refused.
-OSI_APPROVED = frozenset(
-    {
-        "0BSD", "AFL-3.0", "AGPL-3.0", "AGPL-3.0-only", "AGPL-3.0-or-later", "Apache-1.1", "Apache-2.0",
-        "APSL-2.0", "Artistic-2.0", "BSD-1-Clause", "BSD-2-Clause", "BSD-2-Clause-Patent", "BSD-3-Clause",
-        "BSL-1.0", "CDDL-1.0", "CECILL-2.1", "CPAL-1.0", "ECL-2.0", "EPL-1.0", "EPL-2.0", "EUPL-1.1",
-        "EUPL-1.2", "GPL-2.0", "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0", "GPL-3.0-only",
-        "GPL-3.0-or-later", "ISC", "LGPL-2.1", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0",
-        "LGPL-3.0-only", "LGPL-3.0-or-later", "LPPL-1.3c", "MIT", "MIT-0", "MPL-1.1", "MPL-2.0",
-        "MPL-2.0-no-copyleft-exception", "MS-PL", "MS-RL", "MulanPSL-2.0", "NCSA", "OFL-1.1", "OSL-3.0",
-        "PostgreSQL", "Python-2.0", "UPL-1.0", "Unlicense", "W3C", "Zlib", "ZPL-2.1", "BlueOak-1.0.0",
-    }
-)  # fmt: skip
-
-_licensing = get_spdx_licensing()
 
 
 @dataclass
@@ -93,23 +76,6 @@ def _steps(value: int, steps: tuple[tuple[int, int], ...]) -> int:
         if value >= threshold:
             return points
     return 0
-
-
-def licence_keys(expression: str) -> list[str] | None:
-    """The SPDX identifiers in an expression, or None when it is not a valid SPDX expression."""
-    try:
-        parsed = _licensing.parse(expression, strict=True)
-    except ExpressionError:
-        return None
-    if parsed is None:
-        return None
-    # SPDX allows LicenseRef-… for licences outside its list: valid, but never OSI-confirmed here.
-    unknown = [k for k in _licensing.unknown_license_keys(parsed) if not str(k).startswith("LicenseRef-")]
-    if unknown:
-        return None
-    symbols = _licensing.license_symbols(parsed, unique=True, decompose=True)
-    # Exceptions (``WITH Classpath-exception-2.0``) modify a licence; they are not licences themselves.
-    return sorted({str(s.key) for s in symbols if not getattr(s, "is_exception", False)})
 
 
 def _activity(commons: Commons, now: datetime) -> HealthInput:

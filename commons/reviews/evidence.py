@@ -12,32 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from license_expression import ExpressionError, get_spdx_licensing
 
 from commons.catalogue.models import Commons
+from commons.licences import approval, licence_keys
 from commons.types import utcnow
-
-# Approval of common licences by the OSI (opensource.org/licenses) and the FSF (gnu.org/licenses/license-list),
-# by SPDX identifier, as the SPDX licence list records them (isOsiApproved / isFsfLibre). The SPDX data
-# shipped with license-expression validates identifiers but carries no approval flags, hence this table.
-APPROVALS: dict[str, tuple[bool, bool]] = {
-    "0BSD": (True, False), "AFL-3.0": (True, True), "AGPL-3.0": (True, True), "AGPL-3.0-only": (True, True),
-    "AGPL-3.0-or-later": (True, True), "Apache-1.1": (True, True), "Apache-2.0": (True, True),
-    "Artistic-2.0": (True, True), "BSD-2-Clause": (True, True), "BSD-3-Clause": (True, True),
-    "BSL-1.0": (True, True), "CC0-1.0": (False, True), "CC-BY-4.0": (False, True), "CC-BY-SA-4.0": (False, True),
-    "CDDL-1.0": (True, True), "CECILL-2.1": (True, True), "ECL-2.0": (True, True), "EPL-1.0": (True, True),
-    "EPL-2.0": (True, True), "EUPL-1.1": (True, True), "EUPL-1.2": (True, True), "GPL-2.0": (True, True),
-    "GPL-2.0-only": (True, True), "GPL-2.0-or-later": (True, True), "GPL-3.0": (True, True),
-    "GPL-3.0-only": (True, True), "GPL-3.0-or-later": (True, True), "ISC": (True, True),
-    "LGPL-2.1": (True, True), "LGPL-2.1-only": (True, True), "LGPL-2.1-or-later": (True, True),
-    "LGPL-3.0": (True, True), "LGPL-3.0-only": (True, True), "LGPL-3.0-or-later": (True, True),
-    "MIT": (True, True), "MIT-0": (True, False), "MPL-1.1": (True, True), "MPL-2.0": (True, True),
-    "ODbL-1.0": (False, True), "OFL-1.1": (True, True), "OSL-3.0": (True, True), "PostgreSQL": (True, False),
-    "Python-2.0": (True, True), "Unlicense": (True, True), "UPL-1.0": (True, True), "W3C": (True, True),
-    "Zlib": (True, True), "ZPL-2.1": (True, True),
-}  # fmt: skip
-
-_licensing = get_spdx_licensing()
 
 
 @dataclass
@@ -51,14 +29,12 @@ class Fact:
 
 def licence_facts(expression: str) -> list[Fact]:
     """Whether an SPDX expression is valid and every licence in it is OSI- or FSF-approved."""
-    try:
-        parsed = _licensing.parse(expression, validate=True, strict=True)
-    except ExpressionError:
+    keys = licence_keys(expression)
+    if keys is None:
         return [Fact(_("Licence"), _("%(value)s is not a valid SPDX licence expression.", value=expression), True)]
-    keys = sorted(_licensing.license_keys(parsed)) if parsed is not None else []
     facts = []
     for key in keys:
-        osi, fsf = APPROVALS.get(key, (False, False))
+        osi, fsf = approval(key)
         if osi and fsf:
             text = _("%(key)s: OSI-approved and FSF free", key=key)
         elif osi:

@@ -7,9 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from commons.catalogue.health import health_of, licence_keys
+from commons.catalogue.health import health_of
 from commons.contributions.models import Contribution
 from commons.extensions import db
+from commons.licences import licence_keys
 from commons.types import utcnow
 from tests.catalogue.factories import UsageFactory
 from tests.factories import CommonsFactory, OrganisationFactory, RepositoryFactory
