@@ -679,7 +679,11 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
     ttl = _cache_seconds()
     if ttl and not params.filters():
         # The unfiltered catalogue is the most visited page and the most expensive to count.
-        cache_key = (str(db.engine.url), with_facets)
+        from commons.cache import response_cache
+
+        # The write generation of commons.cache: a commit of this process that changed a commons
+        # (or what its facets come from) is never answered with older counts.
+        cache_key = (str(db.engine.url), with_facets, response_cache.generation)
         cached = _COUNT_CACHE.get(cache_key)
         if cached and cached[0] > time.monotonic():
             return cached[1], {name: list(counts) for name, counts in cached[2].items()}
@@ -704,6 +708,8 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
         present = {v for v, _n in counts}
         counts.extend((v, 0) for v in params.selected(name) if v not in present)
     if cache_key is not None:
+        for stale in [key for key in _COUNT_CACHE if key[2] != cache_key[2]]:
+            del _COUNT_CACHE[stale]
         _COUNT_CACHE[cache_key] = (time.monotonic() + ttl, total, grouped)
     return total, grouped
 

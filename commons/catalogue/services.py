@@ -11,7 +11,7 @@ from typing import Any, cast
 import requests
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import String, func, select
+from sqlalchemy import String, func, select, union_all
 from sqlalchemy import cast as cast_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -185,21 +185,37 @@ def public_contributions(commons: Commons) -> ContributionTotals:
     return totals
 
 
+# Commons read per topic when ranking related commons (see related_commons).
+RELATED_CANDIDATES = 500
+
+
 def related_commons(commons: Commons, limit: int = 6) -> list[Commons]:
-    """Other commons sharing the most topics; filled up with the best-starred of the same category."""
+    """Other commons sharing the most topics; filled up with the best-starred of the same category.
+
+    The cost is bounded whatever the size of the catalogue: the candidates are the first
+    :data:`RELATED_CANDIDATES` commons (by id) of each topic, read from the facet index, and only they are
+    ranked. Where a topic has fewer commons than that (any catalogue of modest size) the answer is
+    exactly "most shared topics, then lowest id"; beyond it, a commons sharing many topics but with a high
+    id may be passed over for one with a lower id.
+    """
     topics = sorted({t.lower() for t in commons.topics or [] if isinstance(t, str)})[:20]
     ids: list[int] = []
     if topics:
+        per_topic = [
+            select(CommonsFacet.commons_id.label("cid"))
+            .where(CommonsFacet.facet == "topic", CommonsFacet.value == topic, CommonsFacet.commons_id != commons.id)
+            .order_by(CommonsFacet.commons_id)
+            .limit(RELATED_CANDIDATES)
+            .subquery()
+            for topic in topics
+        ]
+        parts = [select(sub.c.cid) for sub in per_topic]
+        candidates = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
         shared = func.count().label("shared")
         rows = db.session.execute(
-            select(CommonsFacet.commons_id, shared)
-            .where(
-                CommonsFacet.facet == "topic",
-                CommonsFacet.value.in_(topics),
-                CommonsFacet.commons_id != commons.id,
-            )
-            .group_by(CommonsFacet.commons_id)
-            .order_by(shared.desc(), CommonsFacet.commons_id)
+            select(candidates.c.cid, shared)
+            .group_by(candidates.c.cid)
+            .order_by(shared.desc(), candidates.c.cid)
             .limit(limit)
         )
         ids = [int(cid) for cid, _n in rows]

@@ -11,18 +11,39 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from commons.cache import cached_for_anonymous, invalidate_on_commit
 from commons.catalogue import services
 from commons.catalogue.forms import EmptyForm, NominationForm, UsageForm
 from commons.catalogue.health import health_of
+from commons.catalogue.models import Commons, CommonsSteward, Repository, UsageDeclaration
 from commons.catalogue.search import FACETS, SearchParams, organisation_names
 from commons.catalogue.search import search as run_search
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.forms import is_http_url
 from commons.i18n import current_language
+from commons.organisations.models import Organisation
 from commons.templating import status_label
 
 bp = Blueprint("catalogue", __name__)
+
+# Anonymous search answers are cached for a few seconds (commons.cache); any write of what a search shows
+# empties the cache of this process at commit.
+invalidate_on_commit(Commons, Repository, UsageDeclaration, CommonsSteward, Organisation)
+_API_SEARCH = "api.commons_list"
+
+
+@bp.before_app_request
+def _cache_api_search() -> None:
+    # The API blueprint is registered after this one: its search view is wrapped on the first request.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if "commons_api_search_cache" in app.extensions:
+        return
+    view = app.view_functions.get(_API_SEARCH)
+    if view is not None:
+        app.view_functions[_API_SEARCH] = cached_for_anonymous(_API_SEARCH, normalise=True)(view)
+    app.extensions["commons_api_search_cache"] = True
+
 
 FACET_LABELS = {
     "license": _l("Licence"),
@@ -95,6 +116,7 @@ def _endpoint_exists(name: str) -> bool:
 
 
 @bp.route("/commons")
+@cached_for_anonymous("catalogue.search")
 def search() -> Any:
     """The catalogue search: every state is in the query string, so every page is a shareable URL."""
     errors: dict[str, list[str]] = {}
