@@ -184,10 +184,13 @@ def ensure_postgres_database(url: str) -> None:
         admin.dispose()
 
 
-def build_app(url: str, secret: str) -> Any:
+def build_app(url: str, secret: str, cache_seconds: float | None = None) -> Any:
     from commons import create_app
 
-    return create_app("production", SQLALCHEMY_DATABASE_URI=url, SECRET_KEY=secret)
+    overrides: dict[str, Any] = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret}
+    if cache_seconds is not None:
+        overrides["COMMONS_SEARCH_CACHE_SECONDS"] = cache_seconds
+    return create_app("production", **overrides)
 
 
 def generate(app: Any, n: int, seed: int = 2026) -> dict[str, Any]:
@@ -427,9 +430,13 @@ def throughput(port: int, path: str, seconds: float, threads: int) -> tuple[floa
     return sum(done) / (time.monotonic() - started), sum(errors)
 
 
-def measure_throughput(url: str, secret: str, seconds: float, threads: int, workdir: Path) -> dict[str, float]:
+def measure_throughput(
+    url: str, secret: str, seconds: float, threads: int, workdir: Path, cache_seconds: float | None = None
+) -> dict[str, float]:
     port = free_port()
     env = dict(os.environ)
+    if cache_seconds is not None:
+        env["COMMONS_SEARCH_CACHE_SECONDS"] = str(cache_seconds)
     env.update(
         COMMONS_CONFIG="production",
         COMMONS_DATABASE_URL=url,
@@ -495,6 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=200, help="requests per target for the latencies")
     parser.add_argument("--rps-seconds", type=float, default=8.0, help="seconds per throughput target")
     parser.add_argument("--threads", type=int, default=4, help="load generator threads")
+    parser.add_argument(
+        "--search-cache-seconds",
+        type=float,
+        help="COMMONS_SEARCH_CACHE_SECONDS for the measured app (default: the app's own, 30; 0 turns the cache off)",
+    )
     args = parser.parse_args(argv)
     if args.commons < 10:
         parser.error("--commons must be at least 10")
@@ -508,14 +520,16 @@ def main(argv: list[str] | None = None) -> int:
                 ensure_postgres_database(url)
         else:
             url = f"sqlite:///{workdir / 'bench.db'}"
-        app = build_app(url, secret)
+        app = build_app(url, secret, args.search_cache_seconds)
         built = generate(app, args.commons)
         latency = measure_latency(app, args.commons, args.samples)
         with app.app_context():
             from commons.extensions import db
 
             db.engine.dispose()
-        rates = measure_throughput(url, secret, args.rps_seconds, args.threads, workdir)
+        rates = measure_throughput(
+            url, secret, args.rps_seconds, args.threads, workdir, cache_seconds=args.search_cache_seconds
+        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -534,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
     summary["load_average_1m"] = round(os.getloadavg()[0], 2)
     summary["cpus"] = os.cpu_count()
     summary["query"] = SEARCH_QUERY
+    summary["search_cache_seconds"] = args.search_cache_seconds
 
     print(f"catalogue benchmark: {args.commons:,} commons, {args.commons * 3:,} repositories on {database}")
     if built["generated"]:
@@ -555,6 +570,8 @@ def main(argv: list[str] | None = None) -> int:
         f"gunicorn 2 workers, {args.threads} threads: search {rates['search_rps']} req/s, "
         f"/healthz {rates['healthz_rps']} req/s, ratio {rates['search_rps_ratio']:.2f} (target ≥ {RATIO_TARGET})"
     )
+    cache = "app default (30 s)" if args.search_cache_seconds is None else f"{args.search_cache_seconds:g} s"
+    print(f"anonymous search answer cache: {cache}")
     print(f"load average (1 min) at the end: {summary['load_average_1m']} on {summary['cpus']} CPUs")
     print("targets: " + ", ".join(f"{k} {'met' if v else 'MISSED'}" for k, v in met.items()))
     if args.json:

@@ -20,6 +20,7 @@ of ``/healthz``. Rules that keep it correct:
 from __future__ import annotations
 
 import functools
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -35,6 +36,7 @@ from sqlalchemy.orm import Session
 from commons.i18n import current_language
 
 DEFAULT_MAX_ENTRIES = 256
+SETTING = "COMMONS_SEARCH_CACHE_SECONDS"
 _TOKEN_MARK = "\x00csrf-token\x00"  # NUL never appears in a rendered page (requests with NUL are refused)
 
 
@@ -92,9 +94,14 @@ response_cache = ResponseCache()
 
 
 def cache_seconds() -> float:
-    """``COMMONS_SEARCH_CACHE_SECONDS`` of the current app (30 by default, 0 under TESTING by default)."""
-    default = 0 if current_app.testing else 30
-    return float(current_app.config.get("COMMONS_SEARCH_CACHE_SECONDS", default) or 0)
+    """``COMMONS_SEARCH_CACHE_SECONDS`` of the app's config, else of the environment; 30 by default (0 under
+    TESTING)."""
+    value = current_app.config.get(SETTING)
+    if value is None:
+        value = os.environ.get(SETTING)
+    if value is None or value == "":
+        return 0 if current_app.testing else 30
+    return max(0.0, float(value))
 
 
 def _cacheable_request() -> bool:

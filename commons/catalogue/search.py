@@ -718,12 +718,11 @@ _COUNT_CACHE: dict[Any, tuple[float, int, dict[str, list[tuple[str, int]]]]] = {
 
 
 def _cache_seconds() -> float:
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
-    if not has_app_context():
-        return 0
-    default = 0 if current_app.testing else 30
-    return float(current_app.config.get("COMMONS_SEARCH_CACHE_SECONDS", default) or 0)
+    from commons.cache import cache_seconds
+
+    return cache_seconds() if has_app_context() else 0
 
 
 def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
