@@ -187,6 +187,8 @@ def public_contributions(commons: Commons) -> ContributionTotals:
 
 # Commons read per topic when ranking related commons (see related_commons).
 RELATED_CANDIDATES = 500
+# Best-starred commons of the whole catalogue looked at first when filling up from a category.
+BEST_STARRED_WALK = 300
 
 
 def related_commons(commons: Commons, limit: int = 6) -> list[Commons]:
@@ -223,19 +225,24 @@ def related_commons(commons: Commons, limit: int = 6) -> list[Commons]:
     related = [found[i] for i in ids if i in found and found[i].catalogue_status != "archived"]
     if len(related) < limit:
         exclude = [commons.id, *(c.id for c in related)]
-        related += list(
-            db.session.scalars(
-                select(Commons)
-                .where(
-                    Commons.category == commons.category,
-                    Commons.catalogue_status != "archived",
-                    Commons.id.not_in(exclude),
-                )
-                .order_by(Commons.stars.desc(), Commons.id)
-                .limit(limit - len(related))
-            )
-        )
+        related += _best_of_category(commons.category, exclude, limit - len(related))
     return related
+
+
+def _best_of_category(category: str | None, exclude: list[int], count: int) -> list[Commons]:
+    """The ``count`` best-starred commons of ``category`` (not archived, not ``exclude``), ties by id.
+
+    Asked first among the best-starred of the whole catalogue (a short walk down the stars index): when
+    they hold enough, they are exactly the answer, since both follow the same order. Only otherwise (a
+    rare category) is the category itself sorted, which is then small.
+    """
+    wanted = (Commons.category == category, Commons.catalogue_status != "archived", Commons.id.not_in(exclude))
+    order = (Commons.stars.desc(), Commons.id)
+    top = select(Commons.id).order_by(*order).limit(BEST_STARRED_WALK).scalar_subquery()
+    found = list(db.session.scalars(select(Commons).where(Commons.id.in_(top), *wanted).order_by(*order).limit(count)))
+    if len(found) < count:
+        found = list(db.session.scalars(select(Commons).where(*wanted).order_by(*order).limit(count)))
+    return found
 
 
 def current_review(commons: Commons) -> Any:

@@ -241,3 +241,16 @@ def test_related_commons_reads_a_bounded_number_of_candidates_per_topic(app, mon
     # With one candidate per topic the commons sharing both topics (highest id of "gis") is not read.
     monkeypatch.setattr(services, "RELATED_CANDIDATES", 1)
     assert services.related_commons(target, limit=1) == [low[0]]
+
+
+@pytest.mark.parametrize("walk", [1, 2, 300])
+def test_related_commons_fill_up_is_the_same_whatever_the_length_of_the_stars_walk(app, monkeypatch, walk):
+    target = CommonsFactory(slug="target", category="data")
+    CommonsFactory(slug="software-top", category="software", stars=900)
+    CommonsFactory(slug="data-archived", category="data", stars=800, catalogue_status="archived")
+    second = CommonsFactory(slug="data-second", category="data", stars=40)
+    first = CommonsFactory(slug="data-first", category="data", stars=70)
+    tie = CommonsFactory(slug="data-tie", category="data", stars=40)
+    db.session.flush()
+    monkeypatch.setattr(services, "BEST_STARRED_WALK", walk)
+    assert services.related_commons(target, limit=3) == [first, second, tie]
