@@ -413,9 +413,17 @@ def _text_condition(terms: list[str]) -> Condition:
     )
 
 
-def _facet_condition(name: str, values: list[str]) -> ColumnElement[bool]:
+def _facet_condition(name: str, values: list[str], probe: bool = False) -> ColumnElement[bool]:
     # Named parameters: a cached statement of the same shape is run again with other values.
     chosen: Any = bindparam(f"v_{name}", values, expanding=True)
+    if name in TABLE_FACETS and probe:
+        # Probe the primary key (commons_id, facet, value) once per commons of the set (the words' hits)
+        # instead of reading every row of the value (30 % of the catalogue for EUPL-1.2).
+        return (
+            select(literal_column("1"))
+            .where(CommonsFacet.commons_id == Commons.id, CommonsFacet.facet == name, CommonsFacet.value.in_(chosen))
+            .exists()
+        )
     if name in TABLE_FACETS:
         return Commons.id.in_(
             select(CommonsFacet.commons_id).where(CommonsFacet.facet == name, CommonsFacet.value.in_(chosen))
@@ -437,7 +445,8 @@ def _conditions(params: SearchParams, hits: Any = None) -> dict[str, Condition]:
     for name in SearchParams.LIST_FIELDS:
         values = getattr(params, name)
         if values:
-            out[name] = _facet_condition(name, values)
+            # SQLite drives from the words' hits when there are words: probe the facet per hit.
+            out[name] = _facet_condition(name, values, probe=bool(terms) and _is_sqlite())
     if params.active:
         out["activity"] = Commons.last_activity_at >= bindparam(
             "active_cut", _activity_cutoff(params.active), type_=UTCDateTime()
