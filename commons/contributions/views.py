@@ -166,29 +166,14 @@ def edit(ref: str) -> Any:
     contribution = services.get_for_edit(actor, ref)
     form = EnvelopeEditForm() if request.method == "POST" else EnvelopeEditForm(data=_envelope_data(contribution))
     form.commons.choices = commons_choices()
-    status = 200
-    conflict = None
-    if form.is_submitted():
-        if form.validate():
-            try:
-                services.update_contribution(
-                    actor, contribution.ref, form.cleaned(), services.parse_version(form.version.data)
-                )
-            except services.StaleVersion as error:
-                db.session.rollback()
-                conflict = _stale(form, error)
-                status = 409
-            except ValidationFailed as failure:
-                db.session.rollback()
-                form.apply_errors(failure)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Contribution %(ref)s saved.", ref=contribution.ref), "success")
-                return redirect(url_for("contributions.detail", ref=contribution.ref))
-        else:
-            status = 422
-    return render_template("contributions/edit.html", form=form, c=contribution, conflict=conflict), status
+
+    def apply(actor: Any, c: Contribution) -> None:
+        services.update_contribution(actor, c.ref, form.cleaned(), services.parse_version(form.version.data))
+
+    return _simple_change(
+        form, "contributions/edit.html", apply, _("Contribution %(ref)s saved.", ref=contribution.ref),
+        contribution=contribution,
+    )  # fmt: skip
 
 
 @bp.route("/contributions/<ref>/lines/new", methods=["GET", "POST"])
@@ -202,39 +187,17 @@ def add_line(ref: str) -> Any:
         form.evidence_id.choices = [SelectChoice("", _("None"))] + [
             SelectChoice(str(e.id), e.title or e.url) for e in contribution.evidence
         ]
-    status = 200
-    conflict = None
-    if form.is_submitted():
-        if form.validate():
-            line = form.cleaned()  # type: ignore[attr-defined]
-            if hasattr(form, "evidence_id"):
-                line["evidence_id"] = form.evidence_id.data or None
-            try:
-                services.add_lines(actor, contribution.ref, [line], services.parse_version(form.version.data))  # type: ignore[attr-defined]
-            except services.StaleVersion as error:
-                db.session.rollback()
-                conflict = _stale(form, error)
-                status = 409
-            except ValidationFailed as failure:
-                db.session.rollback()
-                form.apply_errors(failure)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Line added to %(ref)s.", ref=contribution.ref), "success")
-                return redirect(url_for("contributions.detail", ref=contribution.ref))
-        else:
-            status = 422
-    return (
-        render_template(
-            "contributions/add_line.html",
-            form=form,
-            c=contribution,
-            line_title=LINE_TITLES[contribution.type],
-            conflict=conflict,
-        ),
-        status,
-    )
+
+    def apply(actor: Any, c: Contribution) -> None:
+        line = form.cleaned()  # type: ignore[attr-defined]
+        if hasattr(form, "evidence_id"):
+            line["evidence_id"] = form.evidence_id.data or None
+        services.add_lines(actor, c.ref, [line], services.parse_version(form.version.data))  # type: ignore[attr-defined]
+
+    return _simple_change(
+        form, "contributions/add_line.html", apply, _("Line added to %(ref)s.", ref=contribution.ref),
+        contribution=contribution, line_title=LINE_TITLES[contribution.type],
+    )  # fmt: skip
 
 
 def _line_data(line: Any) -> dict[str, Any]:
@@ -262,43 +225,20 @@ def edit_line(ref: str, line_id: int) -> Any:
         if request.method == "POST"
         else form_class(data={**_line_data(line), "version": str(contribution.version)})
     )
-    status = 200
-    conflict = None
-    if form.is_submitted():
-        if form.validate():
-            try:
-                services.update_line(
-                    actor,
-                    contribution.ref,
-                    line_id,
-                    form.cleaned(),  # type: ignore[attr-defined]
-                    services.parse_version(form.version.data),  # type: ignore[attr-defined]
-                )
-            except services.StaleVersion as error:
-                db.session.rollback()
-                conflict = _stale(form, error)
-                status = 409
-            except ValidationFailed as failure:
-                db.session.rollback()
-                form.apply_errors(failure)
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Line of %(ref)s saved.", ref=contribution.ref), "success")
-                return redirect(url_for("contributions.detail", ref=contribution.ref))
-        else:
-            status = 422
-    return (
-        render_template(
-            "contributions/edit_line.html",
-            form=form,
-            c=contribution,
-            line_id=line_id,
-            line_title=LINE_TITLES[contribution.type],
-            conflict=conflict,
-        ),
-        status,
-    )
+
+    def apply(actor: Any, c: Contribution) -> None:
+        services.update_line(
+            actor,
+            c.ref,
+            line_id,
+            form.cleaned(),
+            services.parse_version(form.version.data),  # type: ignore[attr-defined]
+        )
+
+    return _simple_change(
+        form, "contributions/edit_line.html", apply, _("Line of %(ref)s saved.", ref=contribution.ref),
+        contribution=contribution, line_id=line_id, line_title=LINE_TITLES[contribution.type],
+    )  # fmt: skip
 
 
 def _simple_change(form: BaseForm, template: str, apply: Any, done: str, **extra: Any) -> Any:
