@@ -20,7 +20,6 @@ of ``/healthz``. Rules that keep it correct:
 from __future__ import annotations
 
 import functools
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -94,11 +93,8 @@ response_cache = ResponseCache()
 
 
 def cache_seconds() -> float:
-    """``COMMONS_SEARCH_CACHE_SECONDS`` of the app's config, else of the environment; 30 by default (0 under
-    TESTING)."""
+    """``COMMONS_SEARCH_CACHE_SECONDS`` of the app's config (from the environment); 30 by default, 0 under TESTING."""
     value = current_app.config.get(SETTING)
-    if value is None:
-        value = os.environ.get(SETTING)
     if value is None or value == "":
         return 0 if current_app.testing else 30
     return max(0.0, float(value))

@@ -48,6 +48,8 @@ class Config:
     COMMONS_LOGIN_IP_MAX_FAILURES = 30
     COMMONS_LOGIN_WINDOW_MINUTES = 15
 
+    # Seconds an anonymous search answer may be served again from this process (0: off; tests leave it unset).
+    COMMONS_SEARCH_CACHE_SECONDS: str | None = os.environ.get("COMMONS_SEARCH_CACHE_SECONDS")
     COMMONS_BROKER_URL: str | None = os.environ.get("COMMONS_BROKER_URL")
     # Budgets shared by Celery workers live in Redis (default: the broker); keys carry this prefix.
     COMMONS_REDIS_URL: str | None = os.environ.get("COMMONS_REDIS_URL")
@@ -98,6 +100,7 @@ class Testing(Config):
     REMEMBER_COOKIE_SECURE = False
     TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
     MAIL_ENABLED = False
+    COMMONS_SEARCH_CACHE_SECONDS = None  # off: tests that need the cache switch it on
     # Cheap hashes keep the suite fast; the scheme is the same as in production.
     COMMONS_PASSWORD_METHOD = "scrypt:1024:8:1"
 

@@ -29,6 +29,7 @@ from commons.api.helpers import (
     query_text,
     require_token_user,
 )
+from commons.cache import cached_for_anonymous
 from commons.catalogue.models import (
     Commons,
     CommonsSteward,
@@ -445,6 +446,7 @@ def facets_answer(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[di
 
 
 @bp.route("/v1/commons")
+@cached_for_anonymous("api.commons_list", normalise=True)
 def commons_list() -> Any:
     """The catalogue search: the same service, so the same counts, as the /commons page."""
     try:

@@ -30,19 +30,6 @@ bp = Blueprint("catalogue", __name__)
 # Anonymous search answers are cached for a few seconds (commons.cache); any write of what a search shows
 # empties the cache of this process at commit.
 invalidate_on_commit(Commons, Repository, UsageDeclaration, CommonsSteward, Organisation)
-_API_SEARCH = "api.commons_list"
-
-
-@bp.before_app_request
-def _cache_api_search() -> None:
-    # The API blueprint is registered after this one: its search view is wrapped on the first request.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if "commons_api_search_cache" in app.extensions:
-        return
-    view = app.view_functions.get(_API_SEARCH)
-    if view is not None:
-        app.view_functions[_API_SEARCH] = cached_for_anonymous(_API_SEARCH, normalise=True)(view)
-    app.extensions["commons_api_search_cache"] = True
 
 
 FACET_LABELS = {
