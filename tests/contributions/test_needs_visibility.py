@@ -97,3 +97,13 @@ def test_visible_query_by_role(users, commons):
     assert seen(users["rep_de"]) == ["initiative", "public"]
     assert seen(users["rep_fr"]) == ["initiative", "public", "restricted"]
     assert seen(users["secretariat"]) == ["initiative", "public", "restricted"]
+
+
+def test_gaps_never_reveal_a_hidden_record_by_subtraction(users, commons):
+    # Two public records and one restricted make three records, but only one is hidden: counting it would let
+    # anyone subtract the two public amounts (which they can read one by one) and learn the restricted one.
+    for amount in ("1000", "2000"):
+        make_contribution(users["rep_de"], commons, visibility="public", lines=[funding_line(amount=Decimal(amount))])
+    make_contribution(users["rep_fr"], commons, visibility="restricted")
+    assert services.gaps_for(commons, None)["funding"]["committed"] == Decimal("3000")
+    assert services.gaps_for(commons, users["rep_fr"])["funding"]["committed"] == Decimal("253000")
