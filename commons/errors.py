@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 
@@ -46,6 +47,15 @@ class Conflict(ServiceError):
     status = 409
 
 
+LOCK_MESSAGES = ("database is locked", "database table is locked", "could not serialize", "deadlock detected")
+
+
+def is_lock_error(error: BaseException) -> bool:
+    """A lock that was not had in time (SQLite busy, PostgreSQL serialization failure or deadlock)."""
+    text = str(getattr(error, "orig", error)).lower()
+    return any(message in text for message in LOCK_MESSAGES)
+
+
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -73,6 +83,7 @@ TITLES = {
     422: "Invalid data",
     429: "Too many requests",
     500: "Server error",
+    503: "Service unavailable",
 }
 
 
@@ -88,6 +99,7 @@ def _title(status: int) -> str:
         422: _("Invalid data"),
         429: _("Too many requests"),
         500: _("Server error"),
+        503: _("Service unavailable"),
     }
     return titles.get(status, TITLES.get(status, "Error"))
 
@@ -139,7 +151,38 @@ def register_error_handlers(app: Flask) -> None:
             from flask import redirect, url_for
 
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-        return render_error(status)
+        body, status = render_error(status)
+        response = app.make_response((body, status))
+        # RFC 9110: a 405 names the methods the address accepts (werkzeug puts them in the exception's headers).
+        for name, value in error.get_headers():
+            if name.lower() == "allow":
+                response.headers["Allow"] = value
+        return response
+
+    @app.errorhandler(sa_exc.IntegrityError)
+    def integrity_error(error: sa_exc.IntegrityError) -> tuple[Any, int]:
+        # Two requests raced to create the same row (a unique key): the loser changed nothing. Services check
+        # uniqueness first, so this is only ever the race; the answer is the one a stale version gets.
+        from commons.extensions import db
+
+        db.session.rollback()
+        app.logger.info("integrity error answered 409: %s", error.orig)
+        return render_error(409)
+
+    @app.errorhandler(sa_exc.OperationalError)
+    def operational_error(error: sa_exc.OperationalError) -> Any:
+        from commons.extensions import db
+
+        db.session.rollback()
+        if is_lock_error(error):
+            # The write lock was not had within the busy timeout (SQLite) or a lock or serialization failure
+            # (PostgreSQL): nothing was written; the client may send the same request again.
+            body, status = render_error(503, _("The platform is busy. Nothing was changed; try again shortly."))
+            response = app.make_response((body, status))
+            response.headers["Retry-After"] = "2"
+            return response
+        app.logger.exception("database error")
+        return render_error(500)
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError) -> tuple[Any, int]:
@@ -147,6 +190,15 @@ def register_error_handlers(app: Flask) -> None:
             errors = getattr(error, "errors", None)
             return json_error(error.status, error.message or _title(error.status), errors), error.status
         return render_error(error.status, error.message or None)
+
+    @app.errorhandler(sa_exc.DataError)
+    def data_error(error: sa_exc.DataError) -> tuple[Any, int]:
+        # A value the column cannot hold (a number out of range) that validation let through.
+        from commons.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("data error answered 422: %s", error.orig)
+        return render_error(422)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Any, int]:

@@ -8,7 +8,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
+from flask_babel import gettext as _
 from flask_login import current_user
+
+from commons.errors import ServiceError
 
 CSP = "; ".join(
     [
@@ -60,56 +63,102 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _nul_path(value: Any, path: str = "", depth: int = 0) -> str | None:
-    """The key path of the first string holding NUL in a JSON document (``"lines.0.note"``), or None."""
-    if isinstance(value, str):
-        return (path or "body") if "\x00" in value else None
-    if depth > 50:
-        return None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            here = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return path or "body"
-            found = _nul_path(item, here, depth + 1)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_path(item, f"{path}.{index}" if path else str(index), depth + 1)
-            if found:
-                return found
+# Deeper JSON than this is no document a client of this API sends; a parser or walker would recurse on it.
+MAX_JSON_DEPTH = 32
+
+
+class BadRequestInput(ServiceError):
+    """Input no client sends in good faith (a malformed multipart field name, JSON nested too deep): 400."""
+
+    status = 400
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """A UTF-16 surrogate on its own (``"\\ud800"`` in JSON) cannot be encoded as UTF-8, nor stored."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _bad_text(text: str) -> bool:
+    return "\x00" in text or has_lone_surrogate(text)
+
+
+def _json_problem(document: Any) -> tuple[str, str] | None:
+    """``("depth", path)`` for a document nested deeper than ``MAX_JSON_DEPTH``, ``("text", path)`` for the
+    first key or string holding NUL or a lone surrogate, or None. Iterative: no recursion on hostile input."""
+    stack: list[tuple[Any, str, int]] = [(document, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if _bad_text(value):
+                return "text", path or "body"
+            continue
+        if isinstance(value, dict | list) and depth >= MAX_JSON_DEPTH:
+            return "depth", path or "body"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _bad_text(str(key)):
+                    return "text", path or "body"
+                stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                stack.append((item, f"{path}.{index}" if path else str(index), depth + 1))
     return None
 
 
-def refuse_nul_characters() -> None:
-    """No text with NUL reaches a service: PostgreSQL refuses it (a 500) and no person types it.
+def _request_json() -> Any:
+    """The parsed JSON body (cached by Flask for the view), or None when it is not JSON at all."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError as exc:
+        # The C parser recurses once per level: 100,000 nested brackets exhaust the stack.
+        raise BadRequestInput(_("The JSON document is nested too deeply.")) from exc
 
-    Checked once for every request: the query string, form fields and JSON bodies.
+
+def check_request_input() -> None:
+    """Every request's input is checked here, once, before any view or service sees it.
+
+    - a path segment with NUL names nothing: 404 (PostgreSQL cannot compare text holding NUL);
+    - NUL or a lone surrogate in the query string, a form field or a JSON key or string: 422 with the field
+      (PostgreSQL refuses NUL and UTF-8 cannot encode a lone surrogate, so either would be a 500 later);
+    - a multipart field without a usable name, or JSON nested deeper than ``MAX_JSON_DEPTH``: 400.
     """
-    from flask_babel import gettext as _
+    from werkzeug.exceptions import NotFound
 
     from commons.errors import ValidationFailed
 
+    def refuse(field: str) -> None:
+        raise ValidationFailed({field or "query": [_("The value contains a character that is not allowed.")]})
+
+    if _bad_text(request.path):
+        raise NotFound()
     sources: list[Any] = [request.args]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             sources.append(request.form)
+            if request.mimetype == "multipart/form-data":
+                for key in request.files:
+                    if not isinstance(key, str) or not key or _bad_text(key):
+                        raise BadRequestInput(_("A file field of the form has no valid name."))
         elif request.is_json:
-            sources.append(request.get_json(silent=True))
+            problem = _json_problem(_request_json())
+            if problem is not None:
+                kind, field = problem
+                if kind == "depth":
+                    raise BadRequestInput(_("The JSON document is nested too deeply."))
+                refuse(field)
     for source in sources:
-        pairs = source.items(multi=True) if hasattr(source, "items") and hasattr(source, "getlist") else None
-        if pairs is not None:
-            for key, value in pairs:
-                if "\x00" in key or "\x00" in value:
-                    field = key.replace("\x00", "") or "query"
-                    raise ValidationFailed({field: [_("The value contains a character that is not allowed.")]})
-        else:
-            field = _nul_path(source)
-            if field:
-                raise ValidationFailed({field: [_("The value contains a character that is not allowed.")]})
+        for key, value in source.items(multi=True):
+            if not isinstance(key, str) or not key:
+                # e.g. ``name="a\\"`` in a multipart header: the parser gives the field no name at all.
+                raise BadRequestInput(_("A field of the form has no valid name."))
+            if _bad_text(key) or (isinstance(value, str) and _bad_text(value)):
+                refuse(key.replace("\x00", "").encode("utf-8", "replace").decode("utf-8"))
 
 
 def init_security(app: Flask) -> None:
-    app.before_request(refuse_nul_characters)
+    app.before_request(check_request_input)
     app.after_request(add_security_headers)

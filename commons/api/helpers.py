@@ -27,17 +27,55 @@ def encode_cursor(data: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+class BadCursor(ValidationFailed):
+    """A ``cursor`` that no page of this API gave out: 400 with a field error (as the OpenAPI document says)."""
+
+    status = 400
+
+    def __init__(self) -> None:
+        super().__init__({"cursor": [_("The cursor is not valid.")]})
+
+
+# A cursor this API gives out is a few dozen characters; a longer one is not ours.
+MAX_CURSOR_LENGTH = 500
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """The JSON object inside a cursor, or None without one; anything else is a ``BadCursor`` (400)."""
     if not cursor:
         return None
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise BadCursor()
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed({"cursor": [_("The cursor is not valid.")]}) from exc
+        # Floats such as 1e400 become inf, never a number a column can hold: refused below, never int(inf).
+        data = json.loads(base64.urlsafe_b64decode(padded.encode()), parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise BadCursor() from exc
     if not isinstance(data, dict):
-        raise ValidationFailed({"cursor": [_("The cursor is not valid.")]})
+        raise BadCursor()
     return data
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def cursor_after_id(name: str = "cursor") -> int | None:
+    """The id a keyset cursor (``{"id": n}``) points after, read from the query parameter ``name``.
+
+    The one place cursors are range-checked: a whole number an id column can hold (32-bit on PostgreSQL,
+    64-bit on SQLite), else 400 with a field error. None when the parameter is absent.
+    """
+    from commons.database import id_in_range
+
+    data = decode_cursor(request.args.get(name))
+    if data is None:
+        return None
+    value = data.get("id")
+    if not id_in_range(value):
+        raise BadCursor()
+    return int(value)  # type: ignore[arg-type]
 
 
 def page_limit() -> int:

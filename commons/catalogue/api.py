@@ -20,7 +20,8 @@ from werkzeug.datastructures import MultiDict
 
 from commons.api import bp
 from commons.api.helpers import (
-    decode_cursor,
+    BadCursor,
+    cursor_after_id,
     encode_cursor,
     json_body,
     list_answer,
@@ -49,14 +50,8 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _id_after(cursor: dict[str, Any] | None) -> int:
-    if cursor is None:
-        return 0
-    value = cursor.get("id")
-    # Ids are 32-bit on PostgreSQL; a larger number would fail in the database, not here.
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
-        raise ValidationFailed({"cursor": [_("The cursor is not valid.")]})
-    return value
+def _id_after() -> int:
+    return cursor_after_id() or 0
 
 
 def _country(name: str) -> str | None:
@@ -299,7 +294,7 @@ def organisation_item(org: Organisation) -> dict[str, Any]:
 def organisations_list() -> Any:
     """Organisations, filtered by country, member state, type or a word of the name."""
     limit = page_limit()
-    after = _id_after(decode_cursor(request.args.get("cursor")))
+    after = _id_after()
     query = select(Organisation)
     country = _country("country")
     if country:
@@ -397,7 +392,7 @@ def usage_item(usage: UsageDeclaration) -> dict[str, Any]:
 def usage_list() -> Any:
     """Public usage declarations, filtered by commons, organisation or the organisation's country."""
     limit = page_limit()
-    after = _id_after(decode_cursor(request.args.get("cursor")))
+    after = _id_after()
     query = (
         select(UsageDeclaration)
         .join(Organisation, Organisation.id == UsageDeclaration.organisation_id)
@@ -454,6 +449,8 @@ def commons_list() -> Any:
     except ValidationFailed as exc:
         # The service names the page size per_page in its messages; the API calls it limit.
         errors = {("limit" if key == "per_page" else key): value for key, value in exc.errors.items()}
+        if "cursor" in errors:
+            raise BadCursor() from exc  # 400, as for every other cursor of the API
         raise ValidationFailed(errors) from exc
     result = search(params)
     items = [commons_item(c) for c in result.items]

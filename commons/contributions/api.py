@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from commons.accounts.auth import bearer_user
 from commons.api import bp
 from commons.api.helpers import (
-    decode_cursor,
+    cursor_after_id,
     encode_cursor,
     json_body,
     list_answer,
@@ -177,7 +177,7 @@ def contributions_list() -> Any:
     """Contributions the caller may read, newest first; filters member_state, type, commons, visibility."""
     user = _reader()
     limit = page_limit()
-    cursor = decode_cursor(request.args.get("cursor"))
+    after = cursor_after_id()
     query = visible_contributions_query(user)
     state = query_text("member_state", 2)
     if state:
@@ -194,11 +194,7 @@ def contributions_list() -> Any:
         query = query.join(Commons, Commons.id == Contribution.commons_id).where(Commons.slug == slug)
     query_bool("deleted")  # accepted for symmetry with the pages; deleted records are never listed here
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    if cursor is not None:
-        try:
-            after = int(cursor.get("id", 0))
-        except (TypeError, ValueError) as exc:
-            raise ValidationFailed({"cursor": [_("The cursor is not valid.")]}) from exc
+    if after is not None:
         query = query.where(Contribution.id < after)
     rows = list(db.session.scalars(query.order_by(Contribution.id.desc()).limit(limit + 1)))
     next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None

@@ -94,9 +94,27 @@ def _rows(data: bytes) -> list[dict[str, str]]:
     if not text.strip():
         raise ValidationFailed({"file": [_("Choose a CSV file with a header row.")]})
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "title" not in reader.fieldnames and "ref" not in reader.fieldnames:
-        raise ValidationFailed({"file": [_("The header row needs at least the columns type, commons and title.")]})
-    rows = list(reader)
+    try:
+        if not reader.fieldnames or "title" not in reader.fieldnames and "ref" not in reader.fieldnames:
+            raise ValidationFailed({"file": [_("The header row needs at least the columns type, commons and title.")]})
+        rows = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_ROWS:
+                break
+    except csv.Error as exc:
+        # e.g. a bare carriage return inside an unquoted field ("a\rb"): the file is refused with the line.
+        raise ValidationFailed(
+            {
+                "file": [
+                    _(
+                        "Line %(line)d is not valid CSV: put quotation marks around every field that holds a "
+                        "line break or a carriage return.",
+                        line=reader.line_num,
+                    )
+                ]
+            }
+        ) from exc
     if len(rows) > MAX_ROWS:
         raise ValidationFailed({"file": [_("At most %(n)d rows per file.", n=MAX_ROWS)]})
     return rows

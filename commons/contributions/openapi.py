@@ -270,6 +270,7 @@ PATHS: dict[str, Any] = {
             ],
             "responses": {
                 "200": _json(_ref("ContributionList"), "One page of contributions."),
+                "400": _error("BadRequest"),
                 "422": _error("Unprocessable"),
             },
         },

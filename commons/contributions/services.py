@@ -407,6 +407,13 @@ def _funding_line(
         )
         return None
     evidence = _evidence_for(contribution, line)
+    if evidence is None and line.get("evidence_id") and not line.get("evidence_url"):
+        # An id of no evidence, or of another contribution's (another state's) evidence: never stored as if the
+        # line had its proof, and never a way to learn which ids exist elsewhere (same message for both).
+        errors.setdefault(f"{key}evidence_id", []).append(
+            _("This evidence does not exist on this contribution: add it first, or give the link instead.")
+        )
+        return None
     funding = FundingLine(
         contribution=contribution,
         kind=line["kind"],

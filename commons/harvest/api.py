@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from commons.api import bp
-from commons.api.helpers import decode_cursor, encode_cursor, page_limit
+from commons.api.helpers import cursor_after_id, encode_cursor, page_limit
 from commons.catalogue.models import Repository
 from commons.errors import ValidationFailed
 from commons.extensions import db
@@ -88,13 +88,7 @@ def _int_arg(name: str) -> int | None:
 @bp.route("/v1/repositories")
 def repositories_list() -> Any:
     limit = page_limit()
-    cursor = decode_cursor(request.args.get("cursor"))
-    try:
-        after = int(cursor.get("id", 0)) if cursor else 0
-    except (TypeError, ValueError):
-        raise ValidationFailed({"cursor": [_("The cursor is not valid.")]}) from None
-    if not 0 <= after <= MAX_ID:
-        raise ValidationFailed({"cursor": [_("The cursor is not valid.")]})
+    after = cursor_after_id() or 0
     query = select(Repository)
     source = _int_arg("source")
     if source is not None:

@@ -97,7 +97,12 @@ PATHS: dict[str, Any] = {
                 {"name": "host", "in": "query", "schema": {"type": "string"}, "description": "forge host[:port]"},
                 {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-                {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {"type": "string", "maxLength": 500},
+                    "description": "The `next` value of the previous page; any other value answers 400.",
+                },
             ],
             "responses": {
                 "200": {
@@ -106,6 +111,7 @@ PATHS: dict[str, Any] = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/HarvestedRepositoryList"}}
                     },
                 },
+                "400": {**_ERROR, "description": "The cursor is not one this API gave out."},
                 "422": _ERROR,
             },
         }

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from commons.api import bp
 from commons.api.helpers import (
-    decode_cursor,
+    cursor_after_id,
     encode_cursor,
     json_body,
     list_answer,
@@ -37,14 +37,14 @@ def reviews_list() -> Any:
     require(user, "review:queue")
     status = query_choice("status", STATES)
     limit = page_limit()
-    cursor = decode_cursor(request.args.get("cursor"))
+    after = cursor_after_id()
     query = select(Review)
     count = select(func.count(Review.id))
     if status:
         query = query.where(Review.status == status)
         count = count.where(Review.status == status)
-    if cursor and isinstance(cursor.get("id"), int):
-        query = query.where(Review.id < cursor["id"])
+    if after is not None:
+        query = query.where(Review.id < after)
     rows = db.session.scalars(query.order_by(Review.id.desc()).limit(limit + 1)).all()
     next_cursor = encode_cursor({"id": rows[limit - 1].id}) if len(rows) > limit else None
     items = [services.review_as_dict(r, internal=True) for r in rows[:limit]]

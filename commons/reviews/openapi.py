@@ -32,7 +32,12 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(STATES)}},
                 {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-                {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "schema": {"type": "string", "maxLength": 500},
+                    "description": "The `next` value of the previous page; any other value answers 400.",
+                },
             ],
             "responses": {
                 "200": _json(
@@ -47,6 +52,7 @@ PATHS: dict[str, Any] = {
                     },
                     "A page of rounds, newest first.",
                 ),
+                "400": _json(_ERROR, "The cursor is not one this API gave out."),
                 "422": _json(_ERROR, "Bad query parameter."),
                 **_ERRORS,
             },
@@ -169,6 +175,7 @@ SCHEMAS: dict[str, Any] = {
     "ReviewTransition": {
         "type": "object",
         "required": ["action"],
+        "additionalProperties": False,
         "properties": {
             "action": {
                 "type": "string",

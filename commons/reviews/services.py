@@ -19,6 +19,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from commons.accounts.models import REVIEWER, User
 from commons.audit import record_event
@@ -283,9 +284,20 @@ def _check_data_types(data: dict[str, Any]) -> None:
         raise ValidationFailed(errors)
 
 
-def transition(review: Review, action: str, actor: Any, *, version: int | None = None, **data: Any) -> Review:
+# The fields a transition reads (docs/api.md, ReviewTransition in the OpenAPI document); nothing else is taken.
+TRANSITION_FIELDS = frozenset({"reason", "question", "deadline", "recipients", "answer", "decision", "rationale"})
+
+
+def transition(review: Review, action: str, actor: Any, /, *, version: int | None = None, **data: Any) -> Review:
     """Apply a named transition (``submit``, ``start``, ``withdraw``, ``request_clarification``,
-    ``answer_clarification``, ``decide``); an invalid one raises Conflict and changes nothing."""
+    ``answer_clarification``, ``decide``); an invalid one raises Conflict and changes nothing.
+
+    ``data`` may hold only ``TRANSITION_FIELDS``: a client's body is passed through, so an unknown key (``review``,
+    ``actor``, ``status``…) is refused with a field error rather than reaching a keyword of this function.
+    """
+    unknown = sorted(set(data) - TRANSITION_FIELDS)
+    if unknown:
+        raise ValidationFailed({name: [_("This field is not accepted here.")] for name in unknown})
     _check_data_types(data)
     if action == "request_clarification":
         request_clarification(
@@ -377,6 +389,9 @@ def volunteer(review: Review, actor: Any, *, version: int | None = None) -> Revi
         raise PermissionDenied(_("Only working-group reviewers can volunteer to review."))
     _check_open(review, "volunteer")
     _check_version(review, version)
+    if membership(review, actor) is not None:
+        # A second click, or the same request sent twice at once: the state, not the person, refuses it.
+        raise Conflict(_("%(name)s is already a reviewer of this round.", name=actor.name))
     try:
         _check_reviewer_eligible(review, actor, "reviewer")
     except ValidationFailed as failure:
@@ -394,7 +409,12 @@ def _add_reviewer(review: Review, reviewer: User, actor: Any, *, volunteered: bo
     row.user = reviewer
     review.reviewers.append(row)
     review.version = (review.version or 1) + 1
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        # Two requests added the same reviewer at once (PostgreSQL lets both read "not a reviewer yet"): the
+        # unique key (review, user) stops the second, which changed nothing. The caller rolls back.
+        raise Conflict(_("%(name)s is already a reviewer of this round.", name=reviewer.name)) from exc
     record_event(
         "review:reviewer:volunteer" if volunteered else "review:reviewer:assign",
         review,

@@ -131,7 +131,7 @@ def test_only_secretariat_assigns_and_only_reviewers_volunteer(staff: Any, users
         services.volunteer(review, users["user"])
     row = services.volunteer(review, users["reviewer"])
     assert row.volunteered and row.member_state_code == "FR"
-    with pytest.raises(PermissionDenied, match="already a reviewer"):
+    with pytest.raises(Conflict, match="already a reviewer"):
         services.volunteer(review, users["reviewer"])
 
 
