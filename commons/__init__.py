@@ -46,7 +46,9 @@ def create_app(config: str | type[Config] | dict[str, Any] | None = None, **over
     )
     _load_config(app, config)
     app.config.update(overrides)
-    if _is_production(config):
+    # Only the production configuration sends what would pin plain-HTTP development to HTTPS (HSTS).
+    app.config["COMMONS_IS_PRODUCTION"] = _is_production(config)
+    if app.config["COMMONS_IS_PRODUCTION"]:
         Production.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 

@@ -7,7 +7,7 @@ import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,6 +37,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    hsts = current_app.config.get("COMMONS_HSTS_HEADER")
+    if hsts:
+        response.headers["Strict-Transport-Security"] = hsts
     try:
         logged_in = bool(current_user and current_user.is_authenticated)
     except Exception:  # noqa: BLE001 - headers must be set even when the user cannot be loaded
@@ -159,6 +162,17 @@ def check_request_input() -> None:
                 refuse(key.replace("\x00", "").encode("utf-8", "replace").decode("utf-8"))
 
 
+def hsts_header(config: Any) -> str | None:
+    """The Strict-Transport-Security value, or None: only a production app (never debug or testing) sends it."""
+    if not config.get("COMMONS_IS_PRODUCTION") or not config.get("COMMONS_HSTS") or config.get("TESTING"):
+        return None
+    value = f"max-age={int(config.get('COMMONS_HSTS_MAX_AGE') or 0)}"
+    if config.get("COMMONS_HSTS_INCLUDE_SUBDOMAINS"):
+        value += "; includeSubDomains"
+    return value
+
+
 def init_security(app: Flask) -> None:
+    app.config["COMMONS_HSTS_HEADER"] = hsts_header(app.config)
     app.before_request(check_request_input)
     app.after_request(add_security_headers)

@@ -75,8 +75,20 @@ class Config:
     MAIL_ENABLED = os.environ.get("COMMONS_SMTP_HOST") is not None
     MAIL_TIMEOUT = float(os.environ.get("COMMONS_SMTP_TIMEOUT", "10"))  # seconds; a slow server never blocks long
 
+    # Strict-Transport-Security: sent by Production only (see below); development and tests serve plain HTTP.
+    COMMONS_HSTS = False
+    COMMONS_HSTS_MAX_AGE = 31536000
+    COMMONS_HSTS_INCLUDE_SUBDOMAINS = True
+
     TESTING = False
     DEBUG = False
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() not in ("0", "false", "no", "off")
 
 
 class Development(Config):
@@ -107,6 +119,11 @@ class Testing(Config):
 
 class Production(Config):
     """Refuses to start without a secret key and an explicit database URL."""
+
+    # Browsers remember to use HTTPS only (a year by default, subdomains included); each can be turned off.
+    COMMONS_HSTS = _env_flag("COMMONS_HSTS", True)
+    COMMONS_HSTS_MAX_AGE = int(os.environ.get("COMMONS_HSTS_MAX_AGE") or 31536000)
+    COMMONS_HSTS_INCLUDE_SUBDOMAINS = _env_flag("COMMONS_HSTS_INCLUDE_SUBDOMAINS", True)
 
     @classmethod
     def check(cls, config: dict[str, Any]) -> None:

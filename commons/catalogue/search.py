@@ -209,11 +209,13 @@ class SearchParams:
         params.q = q[:MAX_QUERY_LENGTH]
         for name in cls.LIST_FIELDS:
             values: list[str] = []
-            for raw in args.getlist(name):
+            given = args.getlist(name)
+            for raw in given:
                 value = (raw or "").strip()
                 if value and value not in values:
                     values.append(value)
-            if len(values) > MAX_VALUES:
+            # The documented limit (maxItems) is on what is sent: repeats and blanks count too.
+            if len(given) > MAX_VALUES:
                 errors[name] = [_("Choose at most %(max)d values.", max=MAX_VALUES)]
                 continue
             if any(len(v) > MAX_VALUE_LENGTH for v in values):

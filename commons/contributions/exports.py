@@ -298,9 +298,10 @@ def line_records(user: Any, contribution: Contribution) -> list[dict[str, Any]]:
 
 
 def aggregate_records(matrix: reports.Matrix) -> list[dict[str, Any]]:
-    """The matrix cells as records; a withheld cell has empty measures and ``suppressed`` = true."""
+    """The matrix cells as records, then the "other" row when there is one (docs/exports.md, small cells)."""
     out = []
-    for cell in matrix.cells:
+    # The "other" row (member_state and type "other", no year) pools cells that would show only withheld records.
+    for cell in [*matrix.cells, *([matrix.other] if matrix.other is not None else [])]:
         record: dict[str, Any] = {
             "member_state": cell.member_state,
             "year": cell.year,
@@ -465,7 +466,8 @@ def aggregate_csv() -> Response:
     """The matrix member state × year × type, with the small-cell rule applied."""
     filters = _filters()
     matrix = reports.aggregate_matrix(current_user, filters)
-    counted = [c for c in reports.contributions_for(filters) if any(c.id in cell.counted_ids for cell in matrix.cells)]
+    shown = [*matrix.cells, *([matrix.other] if matrix.other is not None else [])]
+    counted = [c for c in reports.contributions_for(filters) if any(c.id in cell.counted_ids for cell in shown)]
     meta = metadata("contributions-aggregate.csv", filters, counted, current_user)
     body = csv_text(AGGREGATE_COLUMNS, aggregate_records(matrix), meta)
     return _download(body, "text/csv; charset=utf-8", "contributions-aggregate.csv")

@@ -110,7 +110,7 @@ def _rows(data: bytes) -> list[dict[str, str]]:
                     _(
                         "Line %(line)d is not valid CSV: put quotation marks around every field that holds a "
                         "line break or a carriage return.",
-                        line=reader.line_num,
+                        line=reader.line_num + 1,
                     )
                 ]
             }

@@ -49,6 +49,8 @@ from commons.memberstates.models import MemberState
 from commons.permissions import can
 
 K_MIN = SMALL_CELL_MIN
+# The member state and type of the row that pools the records of cells too small to show.
+OTHER = "other"
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
@@ -299,7 +301,7 @@ class Cell:
     """One cell of the matrix: member state × year × type."""
 
     member_state: str
-    year: int
+    year: int | None
     type: str
     visible: set[int] = field(default_factory=set)
     hidden: set[int] = field(default_factory=set)
@@ -363,6 +365,8 @@ class Matrix:
     state_totals: list[Total]
     grand_total: Total
     hidden_allowed: bool
+    # Records of cells that would hold nothing the viewer may read, pooled (shown only with >= K_MIN of them).
+    other: Cell | None = None
 
     @property
     def any_suppressed(self) -> bool:
@@ -395,14 +399,28 @@ def aggregate_matrix(user: Any, filters: ReportFilters | None = None) -> Matrix:
             else:
                 cell.hidden.add(contribution.id)
                 add_measures(cell.hidden_measures, measures)
+    # A cell made only of records the viewer may not read (fewer than K_MIN) must not appear at all: even empty,
+    # its row would tell that something exists in that state, year and type. Its records go to one "other"
+    # row, shown only when it holds at least K_MIN of them; otherwise they are left out.
+    other = Cell(OTHER, None, OTHER)
+    shown = []
+    for cell in cells.values():
+        if cell.withheld:
+            other.hidden |= cell.hidden
+            add_measures(other.hidden_measures, cell.hidden_measures)
+        else:
+            shown.append(cell)
     type_order = {kind: index for index, kind in enumerate(TYPES)}
-    ordered = sorted(cells.values(), key=lambda c: (c.member_state, c.year, type_order.get(c.type, 99)))
+    ordered = sorted(shown, key=lambda c: (c.member_state, c.year or 0, type_order.get(c.type, 99)))
     per_state: dict[str, Total] = {}
     grand = Total(label="total")
     for cell in ordered:
         per_state.setdefault(cell.member_state, Total(label=cell.member_state)).add(cell)
         grand.add(cell)
-    return Matrix(ordered, list(per_state.values()), grand, hidden_allowed)
+    pooled = other if other.hidden_counted else None
+    if pooled is not None:
+        grand.add(pooled)
+    return Matrix(ordered, list(per_state.values()), grand, hidden_allowed, pooled)
 
 
 # ------------------------------------------------------------------------------------------- commons profile

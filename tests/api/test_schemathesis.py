@@ -45,10 +45,19 @@ APP = create_app(
     # Generated bodies come in fast from one address; the throttle is tested elsewhere.
     COMMONS_LOGIN_IP_MAX_FAILURES=10**6,
 )
+# Scenarios of the stateful phase (each a few linked calls), bounded like the examples.
+STATEFUL_EXAMPLES = int(os.environ.get("COMMONS_SCHEMATHESIS_STATEFUL_EXAMPLES", "15"))
+STATEFUL_STEPS = int(os.environ.get("COMMONS_SCHEMATHESIS_STATEFUL_STEPS", "6"))
 _CONFIG = SchemathesisConfig.from_dict(
     {
         "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True},
-        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+        # The coverage phase sends the boundary values of every documented constraint (too long, too many,
+        # below the minimum, missing required fields, wrong types); the stateful phase chains operations
+        # through the links schemathesis infers (create, then read or change what was created).
+        "phases": {
+            "coverage": {"enabled": True},
+            "stateful": {"enabled": True, "max-steps": STATEFUL_STEPS},
+        },
     }
 )
 
@@ -124,6 +133,31 @@ else:
         case.call_and_validate(
             headers={"Authorization": f"Bearer {TOKENS['admin']}"},
             checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
+        )
+
+    class APIWorkflow(schema.as_state_machine()):  # type: ignore[misc]
+        """The stateful phase: sequences of calls as an admin, each answer checked like the single calls."""
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Bearer {TOKENS['admin']}"}}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            case.validate_response(
+                response, checks=[not_a_server_error, status_code_conformance, response_schema_conformance]
+            )
+
+    def test_api_workflows_never_fail_on_the_server():
+        from hypothesis import HealthCheck, settings
+
+        APIWorkflow.run(
+            settings=settings(
+                max_examples=STATEFUL_EXAMPLES,
+                stateful_step_count=STATEFUL_STEPS,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
         )
 
 

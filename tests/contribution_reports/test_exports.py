@@ -159,14 +159,27 @@ def test_aggregate_csv_applies_the_small_cell_rule(client, data):
     assert not any("7777.77" in value for row in rows for value in row.values())
 
 
-def test_aggregate_csv_shows_a_withheld_cell_empty(client, app):
+def test_aggregate_csv_never_shows_a_cell_made_only_of_withheld_records(client, app):
     for _ in range(2):
         f.funding_line(f.contribution("IT", "funding", visibility="restricted"), "commitment", "500")
 
     _comments, rows = read_csv(client.get("/exports/contributions-aggregate.csv").get_data(as_text=True))
 
-    (it,) = [row for row in rows if row["member_state"] == "IT"]
-    assert it["suppressed"] == "true" and it["records"] == "" and it["committed_eur"] == ""
+    # Not even an empty, suppressed row: its existence would tell that IT has a restricted record.
+    assert not [row for row in rows if row["member_state"] in ("IT", "other")]
+    assert not any("500" in value and row["member_state"] != "FR" for row in rows for value in row.values())
+
+
+def test_aggregate_csv_pools_withheld_cells_into_an_other_row_of_at_least_three(client, app):
+    for state in ("IT", "IT", "DK"):
+        f.funding_line(f.contribution(state, "funding", visibility="restricted"), "commitment", "500")
+
+    _comments, rows = read_csv(client.get("/exports/contributions-aggregate.csv").get_data(as_text=True))
+
+    assert not [row for row in rows if row["member_state"] in ("IT", "DK")]
+    (other,) = [row for row in rows if row["member_state"] == "other"]
+    assert (other["type"], other["year"], other["records"], other["committed_eur"]) == ("other", "", "3", "1500.00")
+    assert other["suppressed"] == "false"
 
 
 def test_json_has_schema_version_metadata_lines_and_aggregate(client, data):

@@ -112,13 +112,14 @@ def test_three_restricted_records_count_in_the_cell(app):
     assert matrix.grand_total.measures["committed_eur"] == Decimal("3100.00")
 
 
-def test_cell_of_only_two_restricted_records_shows_nothing(app):
+def test_cell_of_only_two_restricted_records_does_not_appear_at_all(app):
     _restricted("DE", "5000", 2)
 
     matrix = reports.aggregate_matrix(ANONYMOUS)
 
-    de = cell(matrix, "DE", 2026, "funding")
-    assert de.withheld
+    # Not even an empty row: a row of its own would tell that something exists in DE in 2026.
+    assert [(c.member_state, c.year, c.type) for c in matrix.cells] == []
+    assert matrix.other is None and matrix.state_totals == []
     assert matrix.grand_total.measures["committed_eur"] == 0 and matrix.grand_total.records == 0
 
 
@@ -128,8 +129,24 @@ def test_restricted_records_of_one_cell_are_not_pooled_with_another_cell(app):
 
     matrix = reports.aggregate_matrix(ANONYMOUS)
 
-    assert all(c.withheld for c in matrix.cells)
-    assert matrix.grand_total.measures["committed_eur"] == 0
+    # Neither cell is shown, and FR's two are never added to DE's to make a cell of four.
+    assert matrix.cells == [] and matrix.state_totals == []
+    # They are pooled only in the "other" row, which names no state, year or type and holds at least 3.
+    assert matrix.other is not None and matrix.other.records == 4
+    assert matrix.other.measures["committed_eur"] == Decimal("2000.00")
+    assert matrix.grand_total.measures["committed_eur"] == Decimal("2000.00")
+
+
+def test_other_row_of_fewer_than_three_records_is_left_out(app):
+    public = f.contribution("FR", "funding")
+    f.funding_line(public, "commitment", "100")
+    _restricted("DE", "1000", 1)
+    _restricted("IT", "1000", 1)
+
+    matrix = reports.aggregate_matrix(ANONYMOUS)
+
+    assert [c.member_state for c in matrix.cells] == ["FR"] and matrix.other is None
+    assert matrix.grand_total.measures["committed_eur"] == Decimal("100.00")
 
 
 @pytest.mark.parametrize(
@@ -139,10 +156,13 @@ def test_restricted_records_of_one_cell_are_not_pooled_with_another_cell(app):
 def test_one_restricted_record_counts_only_for_its_state_and_the_staff(app, users, role, counted):
     _restricted("FR", "1000", 1)
 
-    fr = cell(reports.aggregate_matrix(users[role]), "FR", 2026, "funding")
+    matrix = reports.aggregate_matrix(users[role])
 
-    assert (fr.measures["committed_eur"] == Decimal("1000.00")) is counted
-    assert fr.withheld is not counted
+    if counted:
+        assert cell(matrix, "FR", 2026, "funding").measures["committed_eur"] == Decimal("1000.00")
+    else:
+        # Alone in its cell and unreadable: the cell does not appear at all.
+        assert not any(c.member_state == "FR" for c in matrix.cells) and matrix.other is None
 
 
 @pytest.mark.parametrize(
@@ -153,9 +173,12 @@ def test_initiative_records_are_seen_by_the_initiative_only(app, users, role, co
     f.staff(record, person_days="10")
 
     viewer = ANONYMOUS if role == "anonymous" else users[role]
-    fr = cell(reports.aggregate_matrix(viewer), "FR", 2026, "staff")
+    matrix = reports.aggregate_matrix(viewer)
 
-    assert (fr.measures["person_days"] == Decimal("10.0")) is counted
+    if counted:
+        assert cell(matrix, "FR", 2026, "staff").measures["person_days"] == Decimal("10.0")
+    else:
+        assert not any(c.type == "staff" for c in matrix.cells) and matrix.other is None
 
 
 def test_commons_filter_counts_only_readable_records_even_above_the_threshold(app):

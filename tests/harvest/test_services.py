@@ -266,7 +266,7 @@ def test_killed_run_loses_nothing_and_a_rerun_duplicates_nothing(forge: FakeForg
     with pytest.raises(Conflict):
         services.run_source(source)
     job = services.run_source(source, now=utcnow() + services.STALE_AFTER)
-    assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100)
+    assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100), (job.error, job.details)
     assert _count(Repository) == 250 and _count(Commons) == 250
     db.session.refresh(killed)
     assert killed.status == "failed" and "interrupted" in killed.error
@@ -496,7 +496,7 @@ def test_process_killed_mid_run_keeps_its_pages_and_a_rerun_completes(tmp_path) 
         forge.clear_faults()
         with app.app_context():
             job = services.run_source(db.session.get(type(source), source_id), now=utcnow() + services.STALE_AFTER)
-            assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100)
+            assert (job.status, job.added, job.unchanged) == ("succeeded", 150, 100), (job.error, job.details)
             assert db.session.scalar(select(func.count()).select_from(Repository)) == 250
             assert db.session.scalar(select(func.count()).select_from(Commons)) == 250
             killed = db.session.scalar(select(HarvestJob).order_by(HarvestJob.id))
