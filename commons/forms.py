@@ -254,7 +254,7 @@ def _parse_in_locale(text: str, bare: str, places: int, maximum: Decimal, locale
 
 
 def _or(readings: list[str]) -> str:
-    quoted = [f"“{r}”" for r in readings]
+    quoted = [str(_l("“%(value)s”", value=r)) for r in readings]
     if len(quoted) == 1:
         return quoted[0]
     return str(_l("%(first)s or %(second)s", first=", ".join(quoted[:-1]), second=quoted[-1]))

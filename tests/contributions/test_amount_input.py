@@ -131,6 +131,7 @@ def test_the_form_reads_amounts_in_the_pages_language(client, login_as, commons,
     ("lang", "typed", "shown"),
     [
         ("en", "1,5", "it could mean “15” or “1.5”"),
+        ("fr", "1.234", "« 1,234 » ou « 1\u202f234 »"),
         ("de", "1.5", "„1.5“"),
         ("en", ARABIC_INDIC, "digits 0 to 9"),
         ("fr", FULL_WIDTH, "chiffres de 0 à 9"),
