@@ -111,10 +111,19 @@ class Length(wtforms.validators.Length):
     by the field and an over-long text comes back with this message, the text kept.
     """
 
-    def __init__(self, min: int = -1, max: int = -1, message: Any = None) -> None:
-        if message is None and max >= 0 and min < 0:
-            message = _l("Use at most %(max)d characters: this text has %(length)d.")
-        super().__init__(min=min, max=max, message=message)
+    def __call__(self, form: Any, field: Field) -> None:
+        length = len(field.data) if isinstance(field.data, str) else 0
+        if self.message is None and self.min < 0 <= self.max < length:
+            from flask_babel import format_number
+
+            raise ValidationError(
+                _l(
+                    "Use at most %(max)s characters: this text has %(length)s.",
+                    max=format_number(self.max),
+                    length=format_number(length),
+                )
+            )
+        super().__call__(form, field)
 
 
 def not_in_future(form: Any, field: Field) -> None:
