@@ -9,7 +9,7 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from commons.forms import BaseForm
+from commons.forms import BaseForm, field_max_length, field_messages
 from commons.permissions import can
 
 # (endpoint, label, permission needed or None). Endpoints not registered yet are skipped.
@@ -61,6 +61,8 @@ def role_label(role: str) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["status_label"] = status_label
     app.jinja_env.filters["role_label"] = role_label
+    app.jinja_env.globals["field_messages"] = field_messages
+    app.jinja_env.globals["field_max_length"] = field_max_length
 
     @app.context_processor
     def inject() -> dict[str, Any]:

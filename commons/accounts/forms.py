@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
-from commons.forms import BaseForm
+from commons.forms import BaseForm, Length
 
 
 class LoginForm(BaseForm):

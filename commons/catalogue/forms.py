@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
-from commons.forms import BaseForm, http_url, not_placeholder
+from commons.forms import BaseForm, Length, http_url, not_in_future, not_placeholder
 
 
 class UsageForm(BaseForm):
@@ -21,7 +21,7 @@ class UsageForm(BaseForm):
     )
     since = DateField(
         _l("In use since"),
-        validators=[Optional()],
+        validators=[Optional(), not_in_future],
         description=_l("A date such as 2023-09-01. Optional."),
     )
     instance_url = StringField(

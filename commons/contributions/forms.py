@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pycountry
-from babel.numbers import get_currency_precision
+from babel.numbers import format_decimal, get_currency_precision
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from werkzeug.datastructures import MultiDict
@@ -33,7 +33,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from commons.catalogue.models import NEED_KINDS
 from commons.contributions.models import (
@@ -49,7 +49,17 @@ from commons.contributions.models import (
 )
 from commons.contributions.status import STAFF_DELIVERY_STATUSES
 from commons.errors import ValidationFailed
-from commons.forms import BaseForm, http_url, not_placeholder, parse_decimal_strict
+from commons.forms import (
+    BaseForm,
+    Length,
+    NumberProblem,
+    http_url,
+    not_placeholder,
+    number_locale,
+    number_problem_message,
+    number_reading_note,
+    parse_decimal_strict,
+)
 
 # ISO 4217 codes that are not money one can give (test code, no currency, precious metals, accounting units).
 NOT_MONEY = {"XXX", "XTS", "XAU", "XAG", "XPD", "XPT", "XDR", "XBA", "XBB", "XBC", "XBD", "XSU", "XUA"}
@@ -174,30 +184,54 @@ def currency_places(code: str) -> int:
         return STORED_PLACES
 
 
-def parse_amount(raw: str, currency: str, *, allow_negative: bool = False, allow_zero: bool = False) -> Decimal:
-    """An amount typed by a person, checked against the currency's minor units; ValidationError otherwise."""
+def _example(locale: Any) -> str:
+    """1234.56 as numbers are typed in ``locale`` (the canonical 1234.56 when None)."""
+    if locale is None:
+        return "1234.56"
+    return str(format_decimal(Decimal("1234.56"), locale=locale, group_separator=False))
+
+
+def _number_error(problem: NumberProblem, locale: Any, fallback: Any) -> ValidationError:
+    """A ValidationError for a number problem that does not depend on the field (digits, reading, format)."""
+    message = number_problem_message(problem, example=_example(locale))
+    if message:
+        return ValidationError(message)
+    return ValidationError(fallback)
+
+
+def _with_reading(message: Any, problem: NumberProblem) -> str:
+    note = number_reading_note(problem)
+    return f"{message} {note}" if note else str(message)
+
+
+def parse_amount(
+    raw: str, currency: str, *, allow_negative: bool = False, allow_zero: bool = False, locale: Any = None
+) -> Decimal:
+    """An amount, checked against the currency's minor units; ValidationError otherwise.
+
+    ``locale``: the page's locale (the amount is read as that language writes numbers) or None (canonical).
+    """
     places = currency_places(currency) if currency and currency_problem(currency) is None else STORED_PLACES
     try:
-        value = parse_decimal_strict(raw, places, MAX_AMOUNT)
-    except ValueError as exc:
-        reason = str(exc)
-        if reason == "places":
+        value = parse_decimal_strict(raw, places, MAX_AMOUNT, locale=locale)
+    except NumberProblem as exc:
+        if exc.code == "places":
             if places == 0:
-                raise ValidationError(
-                    _l("%(currency)s has no minor unit: enter a whole amount.", currency=currency)
-                ) from exc
-            raise ValidationError(
-                _l(
-                    "Use at most %(n)d decimal places for %(currency)s.",
-                    n=places,
-                    currency=currency or "EUR",
-                )
-            ) from exc
-        if reason == "maximum":
+                message = _l("%(currency)s has no minor unit: enter a whole amount.", currency=currency)
+            else:
+                message = _l("Use at most %(n)d decimal places for %(currency)s.", n=places, currency=currency or "EUR")
+            raise ValidationError(_with_reading(message, exc)) from exc
+        if exc.code == "maximum":
             raise ValidationError(_l("The amount must be below 10,000,000,000.")) from exc
-        raise ValidationError(
+        fallback = (
             _l("Enter a number such as 1234.56 (digits only; no NaN, infinity or exponent).")
-        ) from exc
+            if locale is None
+            else _l(
+                "Enter a number such as %(example)s (digits only; no NaN, infinity or exponent).",
+                example=_example(locale),
+            )
+        )
+        raise _number_error(exc, locale, fallback) from exc
     if value < 0 and not allow_negative:
         raise ValidationError(_l("The amount cannot be negative here."))
     if value == 0 and not allow_zero:
@@ -205,16 +239,24 @@ def parse_amount(raw: str, currency: str, *, allow_negative: bool = False, allow
     return value
 
 
-def parse_plain_decimal(raw: str, places: int, maximum: Decimal = MAX_AMOUNT) -> Decimal:
+def parse_plain_decimal(raw: str, places: int, maximum: Decimal = MAX_AMOUNT, locale: Any = None) -> Decimal:
     """A non-negative quantity (FTE, person-days, rate); ValidationError with a translated message."""
     try:
-        value = parse_decimal_strict(raw, places, maximum)
-    except ValueError as exc:
-        if str(exc) == "places":
-            raise ValidationError(_l("Use at most %(n)d decimal places.", n=places)) from exc
-        if str(exc) == "maximum":
+        value = parse_decimal_strict(raw, places, maximum, locale=locale)
+    except NumberProblem as exc:
+        if exc.code == "places":
+            raise ValidationError(_with_reading(_l("Use at most %(n)d decimal places.", n=places), exc)) from exc
+        if exc.code == "maximum":
             raise ValidationError(_l("The value is too large.")) from exc
-        raise ValidationError(_l("Enter a number such as 12.5 (digits only; no NaN, infinity or exponent).")) from exc
+        fallback = (
+            _l("Enter a number such as 12.5 (digits only; no NaN, infinity or exponent).")
+            if locale is None
+            else _l(
+                "Enter a number such as %(example)s (digits only; no NaN, infinity or exponent).",
+                example=_example(locale),
+            )
+        )
+        raise _number_error(exc, locale, fallback) from exc
     if value <= 0:
         raise ValidationError(_l("The value must be above zero."))
     return value
@@ -294,7 +336,10 @@ class FundingLineFields(Form):
 
     def validate_amount(self, field: Field) -> None:
         self.amount_value = parse_amount(
-            field.data or "", self.currency.data or "EUR", allow_negative=self.kind.data == "adjustment"
+            field.data or "",
+            self.currency.data or "EUR",
+            allow_negative=self.kind.data == "adjustment",
+            locale=number_locale(self),
         )
 
     def validate_bank_rate(self, field: Field) -> None:
@@ -302,7 +347,7 @@ class FundingLineFields(Form):
             return
         if (self.currency.data or "EUR") == "EUR":
             raise ValidationError(_l("A euro amount takes no exchange rate."))
-        self.bank_rate_value = parse_plain_decimal(field.data, 8, Decimal(10) ** 8)
+        self.bank_rate_value = parse_plain_decimal(field.data, 8, Decimal(10) ** 8, locale=number_locale(self))
         if not (self.evidence_url.data or "").strip():
             raise ValidationError(_l("An actual bank rate needs evidence: give the evidence link."))
 
@@ -365,7 +410,7 @@ class StaffFields(Form):
             return
         if (self.person_days.data or "").strip():
             raise ValidationError(_l("Give either FTE or person-days, not both."))
-        value = parse_plain_decimal(raw, 2, Decimal(100000))
+        value = parse_plain_decimal(raw, 2, Decimal(100000), locale=number_locale(self))
         headcount = self.headcount.data if isinstance(self.headcount.data, int) else None
         if headcount is not None and value > headcount:
             raise ValidationError(
@@ -381,7 +426,7 @@ class StaffFields(Form):
         raw = (field.data or "").strip()
         if not raw:
             return
-        value = parse_plain_decimal(raw, 1, Decimal(10) ** 9)
+        value = parse_plain_decimal(raw, 1, Decimal(10) ** 9, locale=number_locale(self))
         if (value * 2) % 1 != 0:
             raise ValidationError(_l("Person-days go in half-day steps (for example 10 or 10.5)."))
         self.person_days_value = value
@@ -455,7 +500,7 @@ class InKindFields(Form):
     currency = StringField(_l("Currency of the value"), default="EUR", filters=[_upper], validators=[Length(max=3)])
 
     def validate_quantity(self, field: Field) -> None:
-        self.quantity_value = parse_plain_decimal(field.data or "", 2, Decimal(10) ** 10)
+        self.quantity_value = parse_plain_decimal(field.data or "", 2, Decimal(10) ** 10, locale=number_locale(self))
 
     def validate_currency(self, field: Field) -> None:
         if (self.value.data or "").strip():
@@ -465,7 +510,7 @@ class InKindFields(Form):
 
     def validate_value(self, field: Field) -> None:
         if (field.data or "").strip():
-            self.value_value = parse_amount(field.data, self.currency.data or "EUR")
+            self.value_value = parse_amount(field.data, self.currency.data or "EUR", locale=number_locale(self))
 
     def cleaned(self) -> dict[str, Any]:
         value = getattr(self, "value_value", None)
@@ -763,7 +808,7 @@ class NeedForm(ContributionsBaseForm):
             return
         if not (field.data or "").strip():
             raise ValidationError(_l("A funding need needs an amount."))
-        self.amount_value = parse_amount(field.data, self.currency.data or "EUR")
+        self.amount_value = parse_amount(field.data, self.currency.data or "EUR", locale=number_locale(self))
 
     def validate_staff_role(self, field: Field) -> None:
         if self.kind.data == "staff" and not field.data:
@@ -774,7 +819,7 @@ class NeedForm(ContributionsBaseForm):
             return
         if not (field.data or "").strip():
             raise ValidationError(_l("A staff need needs the effort in person-days."))
-        value = parse_plain_decimal(field.data, 1, Decimal(10) ** 9)
+        value = parse_plain_decimal(field.data, 1, Decimal(10) ** 9, locale=number_locale(self))
         if (value * 2) % 1 != 0:
             raise ValidationError(_l("Person-days go in half-day steps (for example 10 or 10.5)."))
         self.person_days_value = value
@@ -848,4 +893,6 @@ def formdata_from_json(data: dict[str, Any], line_key: str = "lines") -> MultiDi
 
 def json_form(form_class: type[BaseForm], data: dict[str, Any], **kwargs: Any) -> Any:
     """A form filled from a JSON object, without CSRF (the API authenticates with bearer tokens)."""
-    return form_class(formdata=formdata_from_json(data), meta={"csrf": False}, **kwargs)
+    # number_locale=None: the API takes numbers in the canonical form (JSON numbers, "1234.56"), whatever
+    # the Accept-Language of the request; "1,5" is refused, never guessed.
+    return form_class(formdata=formdata_from_json(data), meta={"csrf": False}, number_locale=None, **kwargs)

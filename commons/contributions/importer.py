@@ -133,7 +133,9 @@ def _one_row(actor: Any, row: dict[str, str], number: int, report: ImportReport)
         except NotFound:
             report.errors.append((number, "ref", _("Unknown contribution %(ref)s.", ref=ref)))
             return
-        form = line_form_class(contribution.type)(formdata=_row_formdata(row, as_line=True), meta={"csrf": False})
+        form = line_form_class(contribution.type)(
+            formdata=_row_formdata(row, as_line=True), meta={"csrf": False}, number_locale=None
+        )
         if not form.validate():
             fail(form.error_dict())  # type: ignore[attr-defined]
             return
@@ -144,7 +146,10 @@ def _one_row(actor: Any, row: dict[str, str], number: int, report: ImportReport)
     if kind not in TYPES:
         report.errors.append((number, "type", _("Choose the type: funding, staff, governance or in_kind.")))
         return
-    form = contribution_form_class(kind)(formdata=_row_formdata(row, as_line=False), meta={"csrf": False})
+    # number_locale=None: a CSV file holds numbers in the canonical form (1234.56), whoever uploads it.
+    form = contribution_form_class(kind)(
+        formdata=_row_formdata(row, as_line=False), meta={"csrf": False}, number_locale=None
+    )
     form.commons.choices = []
     if not form.validate():
         fail(form.error_dict())

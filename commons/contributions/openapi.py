@@ -43,7 +43,11 @@ DECIMAL = _nullable("string", pattern=r"^-?\d+(\.\d+)?$", description="A decimal
 AMOUNT_IN = {
     "type": "string",
     "maxLength": 30,
-    "description": "Digits with a dot or comma decimal separator; at most the currency's minor units; below 10^10.",
+    "description": (
+        "The canonical form, whatever the request's language: ASCII digits 0-9, an optional minus, a dot as the"
+        " decimal mark (no comma, no thousands separator, no other digits); at most the currency's minor units;"
+        " below 10^10. A JSON number is read the same way."
+    ),
     "example": "250000.00",
 }
 REF = {"name": "ref", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 20}}

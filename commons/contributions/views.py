@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -206,7 +208,10 @@ def _line_data(line: Any) -> dict[str, Any]:
     data = {name: getattr(line, name) for name in names}
     for name in ("person_days", "quantity", "value"):
         if data.get(name) is not None:
-            data[name] = str(data[name])
+            # As the page's language writes numbers, without grouping, so that saving unchanged reads the same.
+            data[name] = format_decimal(
+                data[name], locale=get_locale() or "en", group_separator=False, decimal_quantization=False
+            )
     return data
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from commons.forms import BaseForm, http_url, not_placeholder
+from commons.forms import BaseForm, Length, http_url, not_placeholder
 
 KIND_CHOICES = [
     SelectChoice("github", "GitHub"),

@@ -54,6 +54,8 @@ ERROR_PAGES = [
     ("rep_fr", "/contributions/new?type=governance", {"title": "TBD", "lines-0-end_date": "2000-01-01"}),
     ("rep_fr", "/contributions/new?type=in_kind", {"title": "Hosting", "lines-0-quantity": "0"}),
     ("rep_fr", f"{FR_FUNDING}/lines/new", {"amount": "1e5"}),
+    # An amount the English page cannot read without doubt: the message shows both readings.
+    ("rep_fr", f"{FR_FUNDING}/lines/new", {"amount": "1,5", "note": "N" * 501}),
     ("rep_fr", f"{FR_FUNDING}/edit", {"title": "N/A"}),
     ("rep_fr", f"{FR_STAFF}/lines/1/edit", {"person_days": "10.3"}),
     ("rep_fr", f"{FR_FUNDING}/status", {"status": "cancelled", "reason": ""}),
