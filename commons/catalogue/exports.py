@@ -80,10 +80,16 @@ def matching_ids(params: SearchParams) -> list[int]:
 def stream_rows(ids: list[int], render: Callable[[list[Commons]], str]) -> Iterator[str]:
     """Render the commons of ``ids`` batch by batch, each batch in an application context of its own.
 
-    The request's context is not kept open across ``yield`` (servers and test clients may resume the
-    generator elsewhere), so nothing here may need the request: URLs are built beforehand.
+    A WSGI server iterates the response body after the view has returned and the request's contexts are
+    gone (the Flask test client does not, which hid this), so the application is taken here, while the
+    view runs, and not inside the generator. Nothing the batches run may need the request: URLs are built
+    beforehand. Each batch has a session of its own (removed with its context), so memory stays bounded.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _batches(app, ids, render)
+
+
+def _batches(app: Any, ids: list[int], render: Callable[[list[Commons]], str]) -> Iterator[str]:
     for start in range(0, len(ids), EXPORT_BATCH):
         chunk = ids[start : start + EXPORT_BATCH]
         with app.app_context():

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from commons.catalogue.models import Commons, Need
+from commons.collation import sorted_by_name
 from commons.contributions import services
 from commons.contributions.forms import (
     LINE_TITLES,
@@ -56,7 +57,7 @@ def _actor() -> Any:
 
 
 def commons_choices() -> list[SelectChoice]:
-    rows = db.session.execute(select(Commons.slug, Commons.name).order_by(Commons.name)).all()
+    rows = sorted_by_name(db.session.execute(select(Commons.slug, Commons.name)).all(), lambda row: row[1])
     return [SelectChoice("", _("Choose a commons")), *[SelectChoice(slug, name) for slug, name in rows]]
 
 
@@ -241,8 +242,9 @@ def edit_line(ref: str, line_id: int) -> Any:
     )  # fmt: skip
 
 
-def _simple_change(form: BaseForm, template: str, apply: Any, done: str, **extra: Any) -> Any:
-    """A small form on its own page: validate, call the service, commit, or show the errors (422/409)."""
+def _simple_change(form: BaseForm, template: str, apply: Any, done: Any, **extra: Any) -> Any:
+    """A small form on its own page: validate, call the service, commit, or show the errors (422/409).
+    ``done`` is the success message, or a function giving it once the change is applied."""
     actor = _actor()
     contribution = extra.pop("contribution")
     status = 200
@@ -261,7 +263,7 @@ def _simple_change(form: BaseForm, template: str, apply: Any, done: str, **extra
                 status = 422
             else:
                 db.session.commit()
-                flash(done, "success")
+                flash(done() if callable(done) else done, "success")
                 return redirect(url_for("contributions.detail", ref=contribution.ref))
         else:
             status = 422
@@ -296,12 +298,19 @@ def change_status(ref: str) -> Any:
         )
     )
 
+    before = contribution.version
+
     def apply(actor: Any, c: Contribution) -> None:
         services.set_manual_status(
             actor, c.ref, form.status.data, form.reason.data, services.parse_version(form.version.data)
         )
 
-    return _simple_change(form, "contributions/status.html", apply, _("Status saved."), contribution=contribution)
+    def done() -> str:
+        if contribution.version == before:
+            return _("Nothing to save: the status and its reason are unchanged.")
+        return _("Status saved.")
+
+    return _simple_change(form, "contributions/status.html", apply, done, contribution=contribution)
 
 
 @bp.route("/contributions/<ref>/delete", methods=["GET", "POST"])
