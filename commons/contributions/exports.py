@@ -403,7 +403,8 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
 def _described(response: Response) -> Response:
     """Point a CSV answer to the JSON export of the same filters, which states its metadata (CSV on the
     Web's ``describedby`` link): the CSV itself starts with its header row, as spreadsheets expect."""
-    json_url = url_for("exports.contributions_json", _external=True, **request.args.to_dict(flat=False))
+    query: dict[str, Any] = request.args.to_dict(flat=False)
+    json_url = url_for("exports.contributions_json", _external=True, **query)
     response.headers["Link"] = f'<{json_url}>; rel="describedby"; type="application/json"'
     return response
 

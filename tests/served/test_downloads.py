@@ -42,7 +42,10 @@ FILE_ROUTES = {
 FILE_SUFFIX = re.compile(r"\.(csv|json|xlsx|xml|atom|rss|yml|yaml|pdf|ttl|rdf|txt|zip|ods)$")
 FILE_VIEW = re.compile(r"Content-Disposition|send_file|send_from_directory|stream_with_context|stream_rows\(")
 
-SCHEMAS = Path(os.environ.get("COMMONS_IATI_SCHEMAS") or Path(__file__).resolve().parents[2].parent / "shared" / "iati-2.03")
+# ../shared/iati-2.03 next to the repository, as tests/contribution_reports finds it (or given by the environment).
+SCHEMAS = Path(
+    os.environ.get("COMMONS_IATI_SCHEMAS") or Path(__file__).resolve().parents[2].parent / "shared" / "iati-2.03"
+)
 
 
 def file_endpoints() -> set[str]:

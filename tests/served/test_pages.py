@@ -21,7 +21,8 @@ def tree(response):
 
 def related_slugs(visitor, slug: str) -> list[str]:
     page = tree(visitor.get(f"/commons/{slug}"))
-    return [href.removeprefix("/commons/") for href in page.xpath("//section[@aria-labelledby='related-title']//a/@href")]
+    links = page.xpath("//section[@aria-labelledby='related-title']//a/@href")
+    return [href.removeprefix("/commons/") for href in links]
 
 
 def test_description_that_repeats_the_summary_is_not_shown_again(visitor):
@@ -122,7 +123,7 @@ def test_saving_the_status_page_unchanged_writes_no_new_version(served):
 
         saved = rep.post(f"/contributions/{ref}/status", data)
 
-        assert saved.status_code == 200 and saved.url.endswith(f"/contributions/{ref}"), (saved.history, saved.url, data)
+        assert saved.status_code == 200 and saved.url.endswith(f"/contributions/{ref}"), saved.url
         assert "Nothing to save: the status and its reason are unchanged." in saved.text
         assert len(tree(rep.get(f"/contributions/{ref}/history")).xpath("//tbody/tr")) == history_before
         assert _version_rows(served, ref) == versions_before
