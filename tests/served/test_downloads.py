@@ -21,6 +21,7 @@ import yaml
 from lxml import etree, html
 from openpyxl import load_workbook
 
+from commons.catalogue.exports import CSV_COLUMNS
 from commons.contributions import exports
 from tests.served.conftest import BULK
 
@@ -74,15 +75,6 @@ def test_every_file_route_is_downloaded_by_this_layer():
     assert set(FILE_ROUTES.values()) <= names
 
 
-def read_catalogue_csv(text: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The catalogue CSV: leading ``#`` lines (docs/api.md), then the header and the rows."""
-    lines = text.split("\r\n")
-    comments = []
-    while lines and lines[0].startswith("#"):
-        comments.append(lines.pop(0))
-    return comments, list(csv.DictReader(io.StringIO("\r\n".join(lines), newline="")))
-
-
 def api_total(visitor, query: str) -> int:
     response = visitor.get(f"/api/v1/commons?{query}&limit=1")
     assert response.status_code == 200, response.text[:300]
@@ -95,11 +87,15 @@ def test_catalogue_csv_has_every_row_the_api_counts(visitor, query):
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
     body = b"".join(response.iter_content(chunk_size=None)).decode("utf-8")  # fails if the stream breaks
 
-    comments, rows = read_catalogue_csv(body)
+    assert body.startswith(",".join(CSV_COLUMNS) + "\r\n")  # the header on row 1
+    rows = list(csv.DictReader(io.StringIO(body, newline="")))
     total = api_total(visitor, query)
     assert total > 0 and len(rows) == total
-    assert any(line.startswith("# licence: CC-BY-4.0") for line in comments)
     assert len({row["slug"] for row in rows}) == total
+    described = re.fullmatch(r'<([^>]+)>; rel="describedby"; type="application/json"', response.headers["Link"])
+    assert described  # the metadata: the JSON export of the same search
+    metadata = visitor.get(described.group(1).removeprefix(visitor.base_url)).json()
+    assert metadata["licence"]["id"] == "CC-BY-4.0" and metadata["total"] == total
     if query == "country=MT":
         assert total == BULK  # more than one batch of the stream
         assert {row["country"] for row in rows} == {"MT"}
