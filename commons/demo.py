@@ -2,7 +2,8 @@
 """``commons demo load``: a platform that looks alive on first run, built from facts about real projects.
 
 Idempotent: organisations, commons and repositories are matched by slug or URL; accounts by e-mail. Each
-run prints the demo accounts' passwords (random unless ``COMMONS_DEMO_PASSWORD`` is set).
+run prints the demo accounts; a random password is printed when its account is created and kept by later runs
+(``COMMONS_DEMO_PASSWORD`` sets one known password on every demo account instead).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ ORG_TYPE_MAP = {
     "eu_body": "eu_institution",
 }
 
+UNCHANGED = "(unchanged: printed when the account was created)"
+UNCHANGED_NOTE = "  Forgotten a demo password? Set a new one: commons users set-password --email EMAIL"
 DEMO_ACCOUNTS = [
     # email, name, roles, member state, organisation slug
     ("admin@demo.commons.example", "Ada Admin", ["admin"], None, None),
@@ -127,14 +130,23 @@ def _commons(orgs: dict[str, Organisation]) -> list[Commons]:
 
 
 def _accounts() -> list[str]:
+    """Create the demo accounts that are missing; print a password only when it was set by this run.
+
+    A random password is drawn only for an account that does not exist yet: running ``make run`` again on
+    the same database keeps the passwords printed the first time (the platform never stores them in clear
+    text, so it cannot print them again). ``COMMONS_DEMO_PASSWORD`` sets one known password on every demo
+    account, new or not.
+    """
     accounts.ensure_roles()
     fixed = os.environ.get("COMMONS_DEMO_PASSWORD")
     lines = []
     for email, name, roles, state, org_slug in DEMO_ACCOUNTS:
-        password = fixed or secrets.token_urlsafe(12)
         user = db.session.scalar(select(User).where(User.email == email))
         org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug)) if org_slug else None
+        shown = fixed
         if user is None:
+            password = fixed or secrets.token_urlsafe(12)
+            shown = password
             user = accounts.create_user(
                 email=email,
                 name=name,
@@ -145,10 +157,13 @@ def _accounts() -> list[str]:
                 check_permission=False,
             )
         else:
-            accounts.set_password(user, password)
+            if fixed:
+                accounts.set_password(user, fixed)
             user.active = True
             user.roles = list(db.session.scalars(select(Role).where(Role.name.in_(roles))))
-        lines.append(f"  {', '.join(roles):<18} {email:<40} {password}")
+        lines.append(f"  {', '.join(roles):<18} {email:<40} {shown or UNCHANGED}")
+    if not fixed and any(UNCHANGED in line for line in lines):
+        lines.append(UNCHANGED_NOTE)
     return lines
 
 

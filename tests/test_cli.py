@@ -131,3 +131,22 @@ def test_demo_load_is_idempotent_and_prints_the_accounts(runner, app, monkeypatc
     assert "admin@demo.commons.example" in second.output and "demo password 123" in second.output
     names = set(db.session.scalars(select(Commons.name)))
     assert {"Decidim", "QGIS", "X-Road"} <= names
+
+
+def test_demo_load_keeps_the_demo_passwords_of_an_existing_database(runner, app, client, monkeypatch):
+    from tests.conftest import login
+
+    monkeypatch.delenv("COMMONS_DEMO_PASSWORD", raising=False)
+    first = invoke(runner, ["demo", "load"])
+    line = next(line for line in first.output.splitlines() if "admin@demo.commons.example" in line)
+    password = line.split()[-1]
+    assert len(password) >= 12 and "unchanged" not in line
+
+    second = invoke(runner, ["demo", "load"])
+
+    assert second.exit_code == 0 and password not in second.output
+    again = next(line for line in second.output.splitlines() if "admin@demo.commons.example" in line)
+    assert again.endswith("(unchanged: printed when the account was created)")
+    assert "commons users set-password --email EMAIL" in second.output
+    admin = db.session.scalar(select(User).where(User.email == "admin@demo.commons.example"))
+    login(client, admin, password)  # the password printed by the first run still opens the account

@@ -2,8 +2,9 @@
 """Catalogue exports: the search as CSV and JSON, publiccode.yml per commons, and the Atom feed.
 
 The CSV and JSON exports take the query string of ``/commons`` and stream every matching row (no
-pagination cap), stating when they were made, which filters applied and under which licence the data is
-reused. Columns and fields are documented in docs/api.md; changing them means a new ``schema_version``.
+pagination cap); the JSON states when it was made, which filters applied and under which licence the data
+is reused, and the CSV links to it. Columns and fields are documented in docs/api.md; changing them means
+a new ``schema_version``.
 """
 
 from __future__ import annotations
@@ -80,10 +81,16 @@ def matching_ids(params: SearchParams) -> list[int]:
 def stream_rows(ids: list[int], render: Callable[[list[Commons]], str]) -> Iterator[str]:
     """Render the commons of ``ids`` batch by batch, each batch in an application context of its own.
 
-    The request's context is not kept open across ``yield`` (servers and test clients may resume the
-    generator elsewhere), so nothing here may need the request: URLs are built beforehand.
+    A WSGI server iterates the response body after the view has returned and the request's contexts are
+    gone (the Flask test client does not, which hid this), so the application is taken here, while the
+    view runs, and not inside the generator. Nothing the batches run may need the request: URLs are built
+    beforehand. Each batch has a session of its own (removed with its context), so memory stays bounded.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    return _batches(app, ids, render)
+
+
+def _batches(app: Any, ids: list[int], render: Callable[[list[Commons]], str]) -> Iterator[str]:
     for start in range(0, len(ids), EXPORT_BATCH):
         chunk = ids[start : start + EXPORT_BATCH]
         with app.app_context():
@@ -144,16 +151,13 @@ def _one_line(text: str) -> str:
 
 @bp.route("/commons/export.csv")
 def export_csv() -> Response:
-    """Every commons matching the search, as CSV with ``#`` comment lines stating date, filters, licence."""
+    """Every commons matching the search, as CSV with the header on row 1. What the export states about
+    itself (date, filters, licence) is in the JSON export of the same search, linked from the answer."""
     params = _search_params()
     generated = utcnow().replace(microsecond=0)
     ids = matching_ids(params)
     page_url = page_url_template()
     head = io.StringIO()
-    head.write(f"# commons catalogue export, schema_version {SCHEMA_VERSION}\r\n")
-    head.write(f"# generated_at: {generated.isoformat()}\r\n")
-    head.write(f"# filters: {_one_line(_filters_text(params.filters()))}\r\n")
-    head.write(f"# licence: {DATA_LICENCE['id']} ({DATA_LICENCE['url']}), {DATA_LICENCE['attribution']}\r\n")
     csv.writer(head, lineterminator="\r\n").writerow(CSV_COLUMNS)
 
     def render(rows: list[Commons]) -> str:
@@ -162,10 +166,16 @@ def export_csv() -> Response:
         writer.writerows(csv_row(c, page_url) for c in rows)
         return buffer.getvalue()
 
+    query: dict[str, Any] = request.args.to_dict(flat=False)
+    described = url_for("catalogue.export_json", _external=True, **query)
     return Response(
         itertools.chain([head.getvalue()], stream_rows(ids, render)),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="commons-{generated:%Y%m%d}.csv"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="commons-{generated:%Y%m%d}.csv"',
+            # CSV on the Web: the file's metadata is one link away; spreadsheets want the header on row 1.
+            "Link": f'<{described}>; rel="describedby"; type="application/json"',
+        },
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from commons.audit import record_event
 from commons.catalogue.models import (
     Commons,
+    CommonsSteward,
     Need,
     Nomination,
     Repository,
@@ -101,6 +102,24 @@ def description_for(commons: Commons, language: str) -> tuple[dict[str, Any], st
         if isinstance(value, dict) and any(isinstance(v, str) and v.strip() for v in value.values()):
             return value, candidate
     return {}, None
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def page_description(commons: Commons, language: str) -> tuple[dict[str, str], str | None]:
+    """The description the commons page shows under its summary: :func:`description_for` without the
+    texts that repeat the summary (or each other) word for word; ``({}, None)`` when nothing is left."""
+    texts, used = description_for(commons, language)
+    said = {_same_words(commons.summary)} if commons.summary else set()
+    shown: dict[str, str] = {}
+    for key in ("short", "long"):
+        value = texts.get(key)
+        if isinstance(value, str) and value.strip() and _same_words(value) not in said:
+            shown[key] = value
+            said.add(_same_words(value))
+    return (shown, used) if shown else ({}, None)
 
 
 def usage_by_country(commons: Commons) -> list[tuple[str, list[UsageDeclaration]]]:
@@ -189,41 +208,66 @@ def public_contributions(commons: Commons) -> ContributionTotals:
 RELATED_CANDIDATES = 500
 # Best-starred commons of the whole catalogue looked at first when filling up from a category.
 BEST_STARRED_WALK = 300
+# A category too broad to relate two commons by itself (most of the catalogue is software).
+UNRELATING_CATEGORIES = frozenset({"software"})
 
 
 def related_commons(commons: Commons, limit: int = 6) -> list[Commons]:
-    """Other commons sharing the most topics; filled up with the best-starred of the same category.
+    """Other commons that share something telling with this one, best first; none when nothing relates.
+
+    What relates two commons: each topic they share and each steward organisation they share (one point
+    each; ties by lowest id). When that gives fewer than ``limit``, the list is filled up with the
+    best-starred commons of the same category, but only for a category that says what the commons does
+    (data, standard, service): "software", the category of most of the catalogue, relates nothing.
 
     The cost is bounded whatever the size of the catalogue: the candidates are the first
-    :data:`RELATED_CANDIDATES` commons (by id) of each topic, read from the facet index, and only they are
-    ranked. Where a topic has fewer commons than that (any catalogue of modest size) the answer is
-    exactly "most shared topics, then lowest id"; beyond it, a commons sharing many topics but with a high
-    id may be passed over for one with a lower id.
+    :data:`RELATED_CANDIDATES` commons (by id) of each topic, read from the facet index, and of each
+    steward organisation, and only they are ranked. Where a topic has fewer commons than that (any
+    catalogue of modest size) the answer is exactly "most shared, then lowest id"; beyond it, a commons
+    sharing many topics but with a high id may be passed over for one with a lower id.
     """
     topics = sorted({t.lower() for t in commons.topics or [] if isinstance(t, str)})[:20]
+    org_ids = sorted(
+        set(
+            db.session.scalars(
+                select(CommonsSteward.organisation_id).where(CommonsSteward.commons_id == commons.id).limit(20)
+            )
+        )
+    )
+    per_topic = [
+        select(CommonsFacet.commons_id.label("cid"))
+        .where(CommonsFacet.facet == "topic", CommonsFacet.value == topic, CommonsFacet.commons_id != commons.id)
+        .order_by(CommonsFacet.commons_id)
+        .limit(RELATED_CANDIDATES)
+        .subquery()
+        for topic in topics
+    ]
+    per_org = [
+        select(CommonsSteward.commons_id.label("cid"))
+        .where(CommonsSteward.organisation_id == org_id, CommonsSteward.commons_id != commons.id)
+        .group_by(CommonsSteward.commons_id)
+        .order_by(CommonsSteward.commons_id)
+        .limit(RELATED_CANDIDATES)
+        .subquery()
+        for org_id in org_ids
+    ]
     ids: list[int] = []
-    if topics:
-        per_topic = [
-            select(CommonsFacet.commons_id.label("cid"))
-            .where(CommonsFacet.facet == "topic", CommonsFacet.value == topic, CommonsFacet.commons_id != commons.id)
-            .order_by(CommonsFacet.commons_id)
-            .limit(RELATED_CANDIDATES)
-            .subquery()
-            for topic in topics
-        ]
-        parts = [select(sub.c.cid) for sub in per_topic]
+    parts = [select(sub.c.cid) for sub in (*per_topic, *per_org)]
+    if parts:
         candidates = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
         shared = func.count().label("shared")
         rows = db.session.execute(
             select(candidates.c.cid, shared)
+            .join(Commons, Commons.id == candidates.c.cid)
+            .where(Commons.catalogue_status != "archived")
             .group_by(candidates.c.cid)
             .order_by(shared.desc(), candidates.c.cid)
             .limit(limit)
         )
         ids = [int(cid) for cid, _n in rows]
     found = {c.id: c for c in db.session.scalars(select(Commons).where(Commons.id.in_(ids)))} if ids else {}
-    related = [found[i] for i in ids if i in found and found[i].catalogue_status != "archived"]
-    if len(related) < limit:
+    related = [found[i] for i in ids if i in found]
+    if len(related) < limit and commons.category and commons.category not in UNRELATING_CATEGORIES:
         exclude = [commons.id, *(c.id for c in related)]
         related += _best_of_category(commons.category, exclude, limit - len(related))
     return related

@@ -149,7 +149,7 @@ def detail(slug: str) -> Any:
     organisation = getattr(user, "organisation", None) if user.is_authenticated else None
     if organisation is not None:
         own_usage = services.usage_of(commons, organisation)
-    description, description_language = services.description_for(commons, current_language())
+    description, description_language = services.page_description(commons, current_language())
     publiccode_repo = next((r for r in commons.repositories if r.publiccode_raw), None)
     return render_template(
         "catalogue/detail.html",

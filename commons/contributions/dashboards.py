@@ -20,6 +20,7 @@ from wtforms import SelectField, StringField
 
 from commons.accounts.models import ADMIN, REP, REVIEWER, SECRETARIAT
 from commons.catalogue.models import Commons
+from commons.collation import sorted_by_name
 from commons.contributions import charts, iati, reports
 from commons.contributions.models import TYPES, Contribution
 from commons.contributions.views import bp
@@ -116,11 +117,12 @@ def filter_form() -> FilterForm:
     # Only commons that received something: the catalogue may hold thousands of entries.
     with_contributions = select(Contribution.commons_id).where(Contribution.deleted_at.is_(None))
     chosen = request.args.get("commons") or ""
-    commons = db.session.execute(
-        select(Commons.slug, Commons.name)
-        .where(or_(Commons.id.in_(with_contributions), Commons.slug == chosen))
-        .order_by(Commons.name)
-    ).all()
+    commons = sorted_by_name(
+        db.session.execute(
+            select(Commons.slug, Commons.name).where(or_(Commons.id.in_(with_contributions), Commons.slug == chosen))
+        ).all(),
+        lambda row: row[1],
+    )
     form.commons.choices = [("", str(_l("All commons")))] + [(slug, name) for slug, name in commons]
     return form
 

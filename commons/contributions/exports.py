@@ -19,7 +19,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -368,30 +368,6 @@ def _one_line(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def comment_lines(meta: dict[str, Any]) -> list[str]:
-    """The leading ``# key: value`` lines of a CSV export (see docs/exports.md)."""
-    filters = "; ".join(f"{key}={value}" for key, value in meta["filters"].items()) or "none"
-    lines = [
-        f"# {meta['title']}: {meta['export']} (columns: {meta['documentation']})",
-        f"# schema_version: {meta['schema_version']}",
-        f"# generated: {meta['generated']}",
-        f"# licence: {meta['licence']} {meta['licence_url']}",
-        f"# source: {meta['source']}",
-        f"# filters: {filters}",
-        f"# visibility: {meta['visibility']}; restricted cells of fewer than {meta['small_cell_threshold']} "
-        "records are not shown",
-    ]
-    if meta["exchange_rates"]:
-        for rate in meta["exchange_rates"]:
-            lines.append(
-                f"# exchange_rate: {rate['currency']} {rate['units_per_eur']} per EUR on {rate['date']} "
-                f"({rate['source']})"
-            )
-    else:
-        lines.append("# exchange_rate: none (every amount is in EUR)")
-    return [_one_line(line) for line in lines]
-
-
 # ------------------------------------------------------------------------------------------------- responses
 
 
@@ -404,11 +380,11 @@ def _contributions(filters: reports.ReportFilters) -> list[Contribution]:
     return reports.readable_for(current_user, filters)
 
 
-def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]], meta: dict[str, Any]) -> str:
-    """A CSV document: ``#`` metadata lines, the header row, then one row per record."""
+def csv_text(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """A CSV document: the header on row 1, then one row per record. What the export states about itself
+    (date, filters, licence, rates) is in the JSON's ``metadata`` and the XLSX's "About" sheet; the CSV's
+    answer links to that JSON (``Link: <…>; rel="describedby"``, see docs/exports.md)."""
     buffer = io.StringIO()
-    for line in comment_lines(meta):
-        buffer.write(line + "\r\n")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
@@ -422,6 +398,15 @@ def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     # What a reader gets depends on who they are (commons.security marks logged-in answers no-store).
     response.vary.add("Cookie")
+    return response
+
+
+def _described(response: Response) -> Response:
+    """Point a CSV answer to the JSON export of the same filters, which states its metadata (CSV on the
+    Web's ``describedby`` link): the CSV itself starts with its header row, as spreadsheets expect."""
+    query: dict[str, Any] = request.args.to_dict(flat=False)
+    json_url = url_for("exports.contributions_json", _external=True, **query)
+    response.headers["Link"] = f'<{json_url}>; rel="describedby"; type="application/json"'
     return response
 
 
@@ -446,9 +431,8 @@ def contributions_csv() -> Response:
     """Envelope level: one row per contribution the reader may see."""
     filters = _filters()
     contributions = _contributions(filters)
-    meta = metadata("contributions.csv", filters, contributions, current_user)
-    body = csv_text(CONTRIBUTION_COLUMNS, (contribution_record(c) for c in contributions), meta)
-    return _download(body, "text/csv; charset=utf-8", "contributions.csv")
+    body = csv_text(CONTRIBUTION_COLUMNS, (contribution_record(c) for c in contributions))
+    return _described(_download(body, "text/csv; charset=utf-8", "contributions.csv"))
 
 
 @bp.route("/contribution-lines.csv")
@@ -456,9 +440,8 @@ def lines_csv() -> Response:
     """Line level: funding lines, staff allocations, seats, in-kind items and evidence."""
     filters = _filters()
     contributions = _contributions(filters)
-    meta = metadata("contribution-lines.csv", filters, contributions, current_user)
     rows = (row for c in contributions for row in line_records(current_user, c))
-    return _download(csv_text(LINE_COLUMNS, rows, meta), "text/csv; charset=utf-8", "contribution-lines.csv")
+    return _described(_download(csv_text(LINE_COLUMNS, rows), "text/csv; charset=utf-8", "contribution-lines.csv"))
 
 
 @bp.route("/contributions-aggregate.csv")
@@ -466,11 +449,8 @@ def aggregate_csv() -> Response:
     """The matrix member state × year × type, with the small-cell rule applied."""
     filters = _filters()
     matrix = reports.aggregate_matrix(current_user, filters)
-    shown = [*matrix.cells, *([matrix.other] if matrix.other is not None else [])]
-    counted = [c for c in reports.contributions_for(filters) if any(c.id in cell.counted_ids for cell in shown)]
-    meta = metadata("contributions-aggregate.csv", filters, counted, current_user)
-    body = csv_text(AGGREGATE_COLUMNS, aggregate_records(matrix), meta)
-    return _download(body, "text/csv; charset=utf-8", "contributions-aggregate.csv")
+    body = csv_text(AGGREGATE_COLUMNS, aggregate_records(matrix))
+    return _described(_download(body, "text/csv; charset=utf-8", "contributions-aggregate.csv"))
 
 
 def _json_value(value: Any) -> Any:
@@ -538,6 +518,8 @@ def xlsx_bytes(user: Any, filters: reports.ReportFilters) -> bytes:
     about.append(["exchange_rate_currency", "units_per_eur", "date", "source"])
     for rate in meta["exchange_rates"]:
         about.append([rate["currency"], rate["units_per_eur"], rate["date"], rate["source"]])
+    if not meta["exchange_rates"]:
+        about.append(["none (every amount is in EUR)"])
     sheets = (
         ("Contributions", CONTRIBUTION_COLUMNS, [contribution_record(c) for c in contributions]),
         ("Lines", LINE_COLUMNS, [row for c in contributions for row in line_records(user, c)]),

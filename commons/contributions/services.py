@@ -776,7 +776,9 @@ def add_evidence(actor: Any, ref: str, data: dict[str, Any], version: int) -> Ev
 
 
 def set_manual_status(actor: Any, ref: str, status: str | None, reason: str | None, version: int) -> Contribution:
-    """Cancel, suspend or close by hand (a reason is required), or go back to the derived status."""
+    """Cancel, suspend or close by hand (a reason is required), or go back to the derived status.
+
+    Nothing is written when the status and the reason are those already recorded."""
     contribution = get_for_edit(actor, ref)
     if version != contribution.version:
         raise StaleVersion(contribution, {"status": status, "reason": reason})
@@ -789,8 +791,12 @@ def set_manual_status(actor: Any, ref: str, status: str | None, reason: str | No
         )
         raise ValidationFailed({"reason": [message]})
     old = {"manual_status": contribution.manual_status, "reason": contribution.status_reason}
+    new_reason = (reason or "").strip() or None if status else None
+    if (status, new_reason) == (contribution.manual_status, contribution.status_reason):
+        # Saving the page unchanged is not a change: no new version, no audit event.
+        return contribution
     contribution.manual_status = status
-    contribution.status_reason = (reason or "").strip() or None if status else None
+    contribution.status_reason = new_reason
     _bump_version(contribution, version, {"status": status})
     record_event(
         "contribution:status:update",

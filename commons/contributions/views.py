@@ -18,6 +18,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from commons.catalogue.models import Commons, Need
+from commons.collation import sorted_by_name
 from commons.contributions import services
 from commons.contributions.forms import (
     LINE_TITLES,
@@ -58,7 +59,7 @@ def _actor() -> Any:
 
 
 def commons_choices() -> list[SelectChoice]:
-    rows = db.session.execute(select(Commons.slug, Commons.name).order_by(Commons.name)).all()
+    rows = sorted_by_name(db.session.execute(select(Commons.slug, Commons.name)).all(), lambda row: row[1])
     return [SelectChoice("", _("Choose a commons")), *[SelectChoice(slug, name) for slug, name in rows]]
 
 
@@ -246,8 +247,9 @@ def edit_line(ref: str, line_id: int) -> Any:
     )  # fmt: skip
 
 
-def _simple_change(form: BaseForm, template: str, apply: Any, done: str, **extra: Any) -> Any:
-    """A small form on its own page: validate, call the service, commit, or show the errors (422/409)."""
+def _simple_change(form: BaseForm, template: str, apply: Any, done: Any, **extra: Any) -> Any:
+    """A small form on its own page: validate, call the service, commit, or show the errors (422/409).
+    ``done`` is the success message, or a function giving it once the change is applied."""
     actor = _actor()
     contribution = extra.pop("contribution")
     status = 200
@@ -266,7 +268,7 @@ def _simple_change(form: BaseForm, template: str, apply: Any, done: str, **extra
                 status = 422
             else:
                 db.session.commit()
-                flash(done, "success")
+                flash(done() if callable(done) else done, "success")
                 return redirect(url_for("contributions.detail", ref=contribution.ref))
         else:
             status = 422
@@ -301,12 +303,19 @@ def change_status(ref: str) -> Any:
         )
     )
 
+    before = contribution.version
+
     def apply(actor: Any, c: Contribution) -> None:
         services.set_manual_status(
             actor, c.ref, form.status.data, form.reason.data, services.parse_version(form.version.data)
         )
 
-    return _simple_change(form, "contributions/status.html", apply, _("Status saved."), contribution=contribution)
+    def done() -> str:
+        if contribution.version == before:
+            return _("Nothing to save: the status and its reason are unchanged.")
+        return _("Status saved.")
+
+    return _simple_change(form, "contributions/status.html", apply, done, contribution=contribution)
 
 
 @bp.route("/contributions/<ref>/delete", methods=["GET", "POST"])

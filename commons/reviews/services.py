@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from commons.accounts.models import REVIEWER, User
 from commons.audit import record_event
 from commons.catalogue.models import Commons
+from commons.collation import sorted_by_name
 from commons.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from commons.extensions import db
 from commons.forms import PLACEHOLDERS, is_http_url
@@ -432,9 +433,10 @@ def eligible_reviewers(review: Review) -> list[User]:
 
     taken = {r.user_id for r in review.reviewers}
     steward_orgs = {s.organisation_id for s in review.commons.stewards}
-    users = db.session.scalars(
-        select(User).where(User.active.is_(True), User.roles.any(Role.name == REVIEWER)).order_by(User.name)
-    ).all()
+    users = sorted_by_name(
+        db.session.scalars(select(User).where(User.active.is_(True), User.roles.any(Role.name == REVIEWER))),
+        lambda u: u.name,
+    )
     return [
         u
         for u in users

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from commons.accounts.models import User
 from commons.catalogue.models import Commons
+from commons.collation import sorted_by_name
 from commons.errors import Conflict, PermissionDenied, ServiceError, ValidationFailed
 from commons.extensions import db
 from commons.permissions import can, require
@@ -76,8 +77,8 @@ def new() -> Any:
     taken = {r.commons_id for r in db.session.scalars(select(Review).where(Review.status.in_(services.OPEN_STATES)))}
     form.commons.choices = [SelectChoice("", _("Choose a commons"))] + [
         SelectChoice(c.slug, c.name)
-        for c in db.session.scalars(
-            select(Commons).where(Commons.catalogue_status != "archived").order_by(Commons.name)
+        for c in sorted_by_name(
+            db.session.scalars(select(Commons).where(Commons.catalogue_status != "archived")), lambda c: c.name
         )
         if c.id not in taken
     ]

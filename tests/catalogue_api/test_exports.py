@@ -46,9 +46,16 @@ def test_csv_export_streams_every_matching_row_beyond_the_page_size(client, app)
     expected = [c.slug for c in iter_matching(SearchParams.from_args(MultiDict({"country": "DE", "sort": "name"})))]
     assert [r["slug"] for r in rows] == expected and len(expected) == 65
     assert list(rows[0]) == list(CSV_COLUMNS)
-    assert any(c.startswith("# generated_at: 20") for c in comments)
-    assert "# filters: country=DE" in comments
-    assert any("CC-BY-4.0" in c for c in comments)
+    # The header is on row 1; date, filters and licence are in the JSON export the answer links to.
+    assert comments == [] and response.get_data(as_text=True).startswith(",".join(CSV_COLUMNS) + "\r\n")
+    link = response.headers["Link"]
+    assert link == (
+        '<http://localhost/commons/export.json?country=DE&sort=name>; rel="describedby"; type="application/json"'
+    )
+    described = client.get("/commons/export.json?country=DE&sort=name").get_json()
+    assert described["generated_at"].startswith("20")
+    assert described["filters"] == {"country": ["DE"]}
+    assert described["licence"]["id"] == "CC-BY-4.0"
 
 
 def test_csv_round_trips_hostile_text_and_defuses_formulas(client, app):

@@ -91,8 +91,8 @@ def recorded(app, users):
 
 def aggregate(client) -> dict[tuple[str, str], dict[str, str]]:
     body = client.get("/exports/contributions-aggregate.csv").get_data(as_text=True)
-    lines = [line for line in body.split("\r\n") if not line.startswith("#")]
-    return {(row["member_state"], row["type"]): row for row in csv.DictReader(io.StringIO("\r\n".join(lines)))}
+    assert body.startswith("member_state,year,type,")  # the header is on row 1
+    return {(row["member_state"], row["type"]): row for row in csv.DictReader(io.StringIO(body))}
 
 
 def test_public_dashboard_shows_the_french_totals_in_separate_columns(client, recorded):

@@ -23,13 +23,20 @@ TRICKY = 'Line one, with "quotes"\n# not a comment\r\nthird line; 50% – ünïc
 
 
 def read_csv(body: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The documented way to read an export: the leading ``#`` lines, then a normal CSV."""
+    """The documented way to read an export: a normal CSV whose row 1 is the header. Returns the leading
+    ``#`` lines too, which must be none (the metadata lives in the JSON and the XLSX "About" sheet)."""
     lines = body.split("\r\n")
     comments = []
     while lines and lines[0].startswith("#"):
         comments.append(lines.pop(0))
     rows = list(csv.DictReader(io.StringIO("\r\n".join(lines), newline="")))
     return comments, rows
+
+
+def about_sheet(client, url: str) -> dict[str, object]:
+    """The "About" sheet of an XLSX export as key → value (the exchange-rate rows: currency → rate)."""
+    book = load_workbook(io.BytesIO(client.get(url).data))
+    return {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row and row[0]}
 
 
 @pytest.fixture()
@@ -58,6 +65,8 @@ def test_contributions_csv_round_trips_through_the_csv_module(client, data):
     assert response.status_code == 200
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     comments, rows = read_csv(response.get_data(as_text=True))
+    assert comments == []  # the header is on row 1, as a spreadsheet expects
+    assert response.get_data(as_text=True).startswith(",".join(exports.CONTRIBUTION_COLUMNS) + "\r\n")
     assert list(rows[0]) == list(exports.CONTRIBUTION_COLUMNS)
     grant = next(row for row in rows if row["ref"] == data["public"].ref)
     assert grant["description"] == TRICKY
@@ -68,25 +77,39 @@ def test_contributions_csv_round_trips_through_the_csv_module(client, data):
     assert staff["committed_eur"] == "0"
 
 
-def test_csv_states_filters_date_licence_and_exchange_rates(client, data):
-    body = client.get("/exports/contributions.csv?member_state=FR&year=2026&type=funding").get_data(as_text=True)
+def test_csv_metadata_lives_in_the_json_and_the_xlsx_about_sheet(client, data):
+    query = "member_state=FR&year=2026&type=funding"
+    response = client.get(f"/exports/contributions.csv?{query}")
 
-    comments, rows = read_csv(body)
-    header = "\n".join(comments)
-    assert "# filters: member_state=FR; year=2026; type=funding" in header
-    assert re.search(r"# generated: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", header)
-    assert "# licence: CC-BY-4.0" in header
-    assert "# exchange_rate: USD 1.08000000 per EUR on 2026-04-02 (ecb)" in header
-    assert "# schema_version: 1.0" in header
-    assert {row["type"] for row in rows} == {"funding"}
+    comments, rows = read_csv(response.get_data(as_text=True))
+    assert comments == [] and {row["type"] for row in rows} == {"funding"}
+    link = response.headers["Link"]
+    assert link.startswith("<http://localhost/exports/contributions.json?") and 'rel="describedby"' in link
+    assert "member_state=FR" in link and "year=2026" in link and "type=funding" in link
+    meta = client.get(f"/exports/contributions.json?{query}").get_json()["metadata"]
+    assert meta["filters"] == {"member_state": "FR", "year": "2026", "type": "funding"}
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", meta["generated"])
+    assert meta["licence"] == "CC-BY-4.0" and meta["schema_version"] == "1.0"
+    assert {"currency": "USD", "units_per_eur": "1.08000000", "date": "2026-04-02", "source": "ecb"} in meta[
+        "exchange_rates"
+    ]
+    about = about_sheet(client, f"/exports/contributions.xlsx?{query}")
+    assert about["filters"] == "member_state=FR; year=2026; type=funding"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", str(about["generated"]))
+    assert about["licence"] == "CC-BY-4.0" and about["schema_version"] == "1.0"
+    assert about["USD"] == "1.08000000"
 
 
-def test_csv_without_foreign_currency_says_so(client, app):
+def test_export_without_foreign_currency_says_so(client, app):
     f.funding_line(f.contribution("DE", "funding"), "commitment", "10")
 
     comments, _rows = read_csv(client.get("/exports/contributions.csv").get_data(as_text=True))
 
-    assert "# exchange_rate: none (every amount is in EUR)" in comments
+    assert comments == []
+    assert client.get("/exports/contributions.json").get_json()["metadata"]["exchange_rates"] == []
+    about = about_sheet(client, "/exports/contributions.xlsx")
+    assert about["exchange_rate_currency"] == "units_per_eur"
+    assert about["none (every amount is in EUR)"] is None
 
 
 @pytest.mark.parametrize(
