@@ -77,6 +77,10 @@ class HostUnresolved(OutboundRefused):
 
     cause = "unresolved"
 
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason)
+        self.args = (f"outbound request to {url} failed: {reason}",)
+
 
 class ResponseTooLarge(requests.RequestException):
     """The response body went past the policy's byte cap."""

@@ -442,6 +442,7 @@ def decision(review_id: int) -> Any:
         failed_gates=services.failed_gates(review),
         missing=services.missing_for_decision(review),
         pending=services.pending_reviewers(review),
+        can_assign_more=bool(services.eligible_reviewers(review)),
         min_reviewers=services.MIN_REVIEWERS,
         min_states=services.MIN_STATES,
     )
