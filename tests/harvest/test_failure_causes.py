@@ -109,3 +109,10 @@ def test_partial_run_is_a_warning_not_a_success(client, login_as, harvest_app, f
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "ecl-notification--warning commons-flash" in page and "ecl-notification--success" not in page
     assert "could not be read (the listing or the record was malformed)" in page
+
+
+def test_job_api_carries_the_cause_of_the_job_and_of_each_item(client, harvest_app) -> None:
+    job = _run("https://forge.invalid/comune")
+    body = client.get(f"/api/v1/harvest/jobs/{job.id}").get_json()
+    assert body["status"] == "failed" and body["cause"] == "unresolved"
+    assert [item["cause"] for item in body["errors"]] == ["unresolved"]
