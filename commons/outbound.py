@@ -42,6 +42,7 @@ __all__ = [
     "BudgetExhausted",
     "GuardedSession",
     "HostBudget",
+    "HostUnresolved",
     "InProcessHostBudget",
     "OutboundPolicy",
     "OutboundRefused",
@@ -61,14 +62,30 @@ MAX_REDIRECTS = 5
 class OutboundRefused(requests.RequestException):
     """The guard refused to send a request (scheme, address, redirect...)."""
 
+    # The failure cause callers show to people (see ``harvesters.failure_cause``).
+    cause = "refused"
+
     def __init__(self, url: str, reason: str) -> None:
         self.url = url
         self.reason = reason
         super().__init__(f"outbound request to {url} refused: {reason}")
 
 
+class HostUnresolved(OutboundRefused):
+    """The host name did not resolve. Not a refusal of the guard's (nothing was judged unsafe), but a
+    subclass so that it still ends the request at once: retrying a name that does not exist only waits."""
+
+    cause = "unresolved"
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason)
+        self.args = (f"outbound request to {url} failed: {reason}",)
+
+
 class ResponseTooLarge(requests.RequestException):
     """The response body went past the policy's byte cap."""
+
+    cause = "too_large"
 
     def __init__(self, url: str, max_bytes: int) -> None:
         self.url = url
@@ -83,6 +100,8 @@ class BudgetExhausted(RuntimeError):
     on, whereas a spent budget must end the whole run, so it propagates to the caller.
     """
 
+    cause = "budget"
+
     def __init__(self, host: str, limit: int) -> None:
         self.host = host
         self.limit = limit
@@ -92,8 +111,9 @@ class BudgetExhausted(RuntimeError):
 class _AddressRefused(Exception):  # noqa: N818
     """Raised inside the connection; not an OSError so urllib3 does not swallow it into a retry."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, unresolved: bool = False) -> None:
         self.reason = reason
+        self.unresolved = unresolved
         super().__init__(reason)
 
 
@@ -179,7 +199,7 @@ class _AddressGuard:
         try:
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
-            raise _AddressRefused(f"cannot resolve {host}: {exc}") from exc
+            raise _AddressRefused(f"cannot resolve {host}: {exc}", unresolved=True) from exc
         addresses: list[tuple[str, int]] = []
         for _family, _type, _proto, _canon, sockaddr in infos:
             ip = str(sockaddr[0])
@@ -192,7 +212,7 @@ class _AddressGuard:
                     # One bad address is enough: an attacker controls which answer a client picks.
                     raise _AddressRefused(f"{host} resolves to a {reason}")
         if not addresses:
-            raise _AddressRefused(f"{host} has no address")
+            raise _AddressRefused(f"{host} has no address", unresolved=True)
         return addresses
 
 
@@ -504,6 +524,8 @@ class GuardedSession(requests.Session):
         try:
             response = super().request(method, url, allow_redirects=False, stream=True, proxies={}, **kwargs)
         except _AddressRefused as exc:
+            if exc.unresolved:
+                raise HostUnresolved(url, exc.reason) from None
             raise OutboundRefused(url, exc.reason) from None
         try:
             self._read_capped(response)

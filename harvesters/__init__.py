@@ -23,6 +23,7 @@ from harvesters.gitea import GiteaClient
 from harvesters.github import GitHubClient
 from harvesters.gitlab import GitLabClient
 from harvesters.records import (
+    FAILURE_CAUSES,
     FORGE_KINDS,
     ForgeKind,
     HarvestError,
@@ -32,11 +33,13 @@ from harvesters.records import (
     RepositoryRecord,
     SourceSpec,
     default_api_base,
+    failure_cause,
     source_from_url,
     split_repository_url,
 )
 
 __all__ = [
+    "FAILURE_CAUSES",
     "FORGE_KINDS",
     "CacheEntry",
     "ForgeKind",
@@ -51,6 +54,7 @@ __all__ = [
     "RepositoryRecord",
     "SourceSpec",
     "client_class",
+    "failure_cause",
     "fetch_repository",
     "harvest_source",
     "source_from_url",

@@ -26,7 +26,9 @@ from harvesters.records import (
     RepositoryNotFound,
     RepositoryRecord,
     SourceSpec,
+    failure_cause,
     split_repository_url,
+    status_cause,
 )
 
 HarvestItem = RepositoryRecord | ListingUnchanged | ItemError
@@ -248,10 +250,10 @@ class ForgeClient:
         pages = 0
         while url is not None:
             if pages >= max_pages:
-                yield ItemError(None, None, url, "listing", f"stopped after {max_pages} pages (page cap)")
+                yield ItemError(None, None, url, "listing", f"stopped after {max_pages} pages (page cap)", "page_cap")
                 return
             if url in visited:
-                yield ItemError(None, None, url, "listing", "pagination loop: this page was already visited")
+                yield ItemError(None, None, url, "listing", "pagination loop: this page was already visited", "loop")
                 return
             visited.add(url)
             pages += 1
@@ -265,7 +267,7 @@ class ForgeClient:
             try:
                 response = self.session.get(url, headers=headers)
             except requests.RequestException as exc:
-                yield ItemError(None, None, url, "listing", _describe(exc))
+                yield ItemError(None, None, url, "listing", _describe(exc), failure_cause(exc))
                 return
             if response.status_code == 304 and entry is not None:
                 # Nothing to parse: the page is what we saw last time, and so is its successor.
@@ -277,25 +279,36 @@ class ForgeClient:
                 pages -= 1
                 continue
             if response.status_code != 200:
-                yield ItemError(None, None, url, "listing", f"HTTP {response.status_code} {response.reason}")
+                yield ItemError(
+                    None,
+                    None,
+                    url,
+                    "listing",
+                    f"HTTP {response.status_code} {response.reason}",
+                    status_cause(response.status_code),
+                )
                 return
             try:
                 items = response.json()
             except ValueError as exc:
-                yield ItemError(None, None, url, "listing", f"malformed JSON: {exc}")
+                yield ItemError(None, None, url, "listing", f"malformed JSON: {exc}", "malformed")
                 return
             if not isinstance(items, list):
-                yield ItemError(None, None, url, "listing", "expected a JSON array of repositories")
+                yield ItemError(None, None, url, "listing", "expected a JSON array of repositories", "malformed")
                 return
             ids = [str(obj.get("id")) for obj in items if isinstance(obj, dict)]
             fingerprint = hashlib.sha256("\n".join(ids).encode()).hexdigest()
             if ids and fingerprint in page_fingerprints:
-                yield ItemError(None, None, url, "listing", "pagination loop: same repositories as a previous page")
+                yield ItemError(
+                    None, None, url, "listing", "pagination loop: same repositories as a previous page", "loop"
+                )
                 return
             page_fingerprints.add(fingerprint)
             next_url = self.next_page(url, response, items)
             if next_url is not None and _origin(next_url) != _origin(self.api_base):
-                yield ItemError(None, None, next_url, "listing", "next page link leaves the forge's API host")
+                yield ItemError(
+                    None, None, next_url, "listing", "next page link leaves the forge's API host", "refused"
+                )
                 next_url = None
             clean = True
             remote_ids: list[str] = []
@@ -335,6 +348,7 @@ class ForgeClient:
                 page_url,
                 "parse",
                 str(exc),
+                "malformed",
             )
             return
         if self._needs_publiccode(record, state):
@@ -365,16 +379,23 @@ class ForgeClient:
         try:
             response = self.session.get(url, headers=headers)
         except requests.RequestException as exc:
-            return ItemError(record.remote_id, record.full_name, url, "publiccode", _describe(exc))
+            return ItemError(record.remote_id, record.full_name, url, "publiccode", _describe(exc), failure_cause(exc))
         if response.status_code == 404:
             record.publiccode_checked = True
             return None
         if response.status_code != 200:
-            return ItemError(record.remote_id, record.full_name, url, "publiccode", f"HTTP {response.status_code}")
+            return ItemError(
+                record.remote_id,
+                record.full_name,
+                url,
+                "publiccode",
+                f"HTTP {response.status_code}",
+                status_cause(response.status_code),
+            )
         try:
             record.publiccode_raw = self.decode_publiccode(response)
         except ValueError as exc:
-            return ItemError(record.remote_id, record.full_name, url, "publiccode", str(exc))
+            return ItemError(record.remote_id, record.full_name, url, "publiccode", str(exc), "malformed")
         record.publiccode_url = self.publiccode_web_url(record)
         record.publiccode_checked = True
         return None
@@ -386,18 +407,20 @@ class ForgeClient:
         try:
             response = self.session.get(url)
         except requests.RequestException as exc:
-            raise HarvestError(f"cannot fetch {repo_url}: {_describe(exc)}") from exc
+            raise HarvestError(f"cannot fetch {repo_url}: {_describe(exc)}", failure_cause(exc)) from exc
         if response.status_code == 404:
             raise RepositoryNotFound(f"{repo_url} does not exist or is not public")
         if response.status_code != 200:
-            raise HarvestError(f"cannot fetch {repo_url}: HTTP {response.status_code}")
+            raise HarvestError(
+                f"cannot fetch {repo_url}: HTTP {response.status_code}", status_cause(response.status_code)
+            )
         try:
             obj = response.json()
             if not isinstance(obj, dict):
                 raise MalformedItem("expected a JSON object")
             record = self.parse(obj, netloc)
         except ValueError as exc:
-            raise HarvestError(f"cannot read {repo_url}: {exc}") from exc
+            raise HarvestError(f"cannot read {repo_url}: {exc}", "malformed") from exc
         self.fill_publiccode(record)
         return record
 

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import re
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 from urllib.parse import urlsplit
+
+import requests
 
 ForgeKind = Literal["github", "gitlab", "gitea"]
 FORGE_KINDS: tuple[ForgeKind, ...] = ("github", "gitlab", "gitea")
@@ -69,23 +72,97 @@ class ListingUnchanged:
     remote_ids: list[str]
 
 
+# Why a request to a forge failed, in words the application translates for people. Classified once, where
+# the failure happens (the exception or the status is at hand there), and carried with the error.
+FAILURE_CAUSES = (
+    "unresolved",  # the host name did not resolve
+    "refused",  # the outbound guard refused the address or URL
+    "unreachable",  # the connection was refused or reset
+    "timeout",  # no answer in time
+    "server_error",  # HTTP 5xx
+    "rate_limited",  # HTTP 429 after the retries
+    "not_found",  # HTTP 404
+    "http_error",  # another HTTP status
+    "malformed",  # the answer could not be read
+    "too_large",  # the answer was past the byte cap
+    "page_cap",  # the listing stopped at the page cap
+    "loop",  # the pagination went round in a loop
+    "budget",  # the per-host request budget is spent
+    "error",  # anything else
+)
+
+
+def failure_cause(exc: BaseException) -> str:
+    """The cause (one of ``FAILURE_CAUSES``) of a failed request, from the exception and its chain.
+
+    Exceptions of the outbound session carry their own ``cause`` attribute (the guard's refusals, a host
+    that does not resolve, a spent budget); ``requests`` errors are classified by type and by what they wrap.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for item in chain:
+        cause = getattr(type(item), "cause", None) or getattr(item, "cause", None)
+        if isinstance(cause, str) and cause in FAILURE_CAUSES and cause != "error":
+            return cause
+    for item in chain:
+        if isinstance(item, requests.Timeout | TimeoutError):
+            return "timeout"
+    for item in chain:
+        if isinstance(item, socket.gaierror) or "NameResolutionError" in type(item).__name__:
+            return "unresolved"
+        if isinstance(item, requests.ConnectionError | ConnectionError):
+            # urllib3 keeps the resolver's error only as text inside the connection error.
+            text = str(item)
+            if "Name or service not known" in text or "nodename nor servname" in text or "getaddrinfo" in text:
+                return "unresolved"
+            return "unreachable"
+    for item in chain:
+        if isinstance(item, requests.exceptions.ChunkedEncodingError):
+            return "unreachable"
+        if isinstance(item, ValueError):
+            return "malformed"
+    return "error"
+
+
+def status_cause(status: int) -> str:
+    """The cause of an HTTP status that is not the expected answer."""
+    if status >= 500:
+        return "server_error"
+    if status == 429:
+        return "rate_limited"
+    if status == 404:
+        return "not_found"
+    return "http_error"
+
+
 @dataclass(frozen=True)
 class ItemError:
-    """One failing page or repository; the run goes on."""
+    """One failing page or repository; the run goes on. ``cause`` is one of ``FAILURE_CAUSES``."""
 
     remote_id: str | None
     full_name: str | None
     url: str
     stage: str
     message: str
+    cause: str = "error"
 
 
 class HarvestError(Exception):
-    """A single-repository fetch failed (see :func:`harvesters.fetch_repository`)."""
+    """A single-repository fetch failed (see :func:`harvesters.fetch_repository`); ``cause`` says why."""
+
+    def __init__(self, message: str, cause: str = "error") -> None:
+        super().__init__(message)
+        self.cause = cause
 
 
 class RepositoryNotFound(HarvestError):
     """The forge says the repository does not exist (or is not public)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "not_found")
 
 
 def _split_web_url(url: str) -> tuple[str, str, list[str]]:

@@ -29,15 +29,15 @@ from commons.catalogue.models import (
 from commons.catalogue.search import CommonsFacet, sync_facets
 from commons.errors import NotFound, PermissionDenied, ValidationFailed
 from commons.extensions import db
+from commons.failures import failure_cause, nomination_message
 from commons.forms import PLACEHOLDERS, is_http_url
 from commons.organisations.models import Organisation
-from commons.outbound import BudgetExhausted, OutboundRefused, session_from_config
+from commons.outbound import BudgetExhausted, session_from_config
 from commons.permissions import can, require
 from commons.types import utcnow
 from harvesters import (
     FORGE_KINDS,
     HarvestError,
-    RepositoryNotFound,
     RepositoryRecord,
     fetch_repository,
     split_repository_url,
@@ -530,17 +530,10 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _forge_error(exc: BaseException) -> str:
-    chain: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and len(chain) < 10:
-        chain.append(current)
-        current = current.__cause__ or current.__context__
-    if any(isinstance(e, OutboundRefused) for e in chain):
-        return _("This address is not allowed: it points to a private or local network.")
-    if any(isinstance(e, RepositoryNotFound) for e in chain):
-        return _("There is no public repository at this address.")
-    return _("The forge could not be reached or answered with an error. Try again later.")
+def _forge_error(exc: BaseException, host: str) -> str:
+    """The form's message for a failed fetch: "not allowed" only when the outbound guard refused the
+    address; a forge that does not resolve, refuses, times out or fails (5xx) could not be reached."""
+    return nomination_message(failure_cause(exc), host)
 
 
 def _record_to_repository(record: RepositoryRecord, kind: str, repo: Repository | None) -> Repository:
@@ -638,7 +631,7 @@ def nominate(user: Any, url: str, kind: str | None = None, reason: str | None = 
         ) from None
     except (HarvestError, requests.RequestException, BudgetExhausted) as exc:
         current_app.logger.info("nomination fetch failed for %s: %s", key, exc)
-        raise ValidationFailed({"url": [_forge_error(exc)]}) from None
+        raise ValidationFailed({"url": [_forge_error(exc, netloc)]}) from None
     finally:
         session.close()
 

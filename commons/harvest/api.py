@@ -127,6 +127,7 @@ def harvest_job(job_id: int) -> Any:
             "full_name": item.full_name,
             "url": scrub(item.url),
             "error": scrub(item.error),
+            "cause": (item.details or {}).get("cause"),
         }
         for item in services.job_items(job, errors_only=True, limit=200)
     ]

@@ -5,6 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from harvesters import FAILURE_CAUSES
+
+# Why a request failed (docs/harvest.md, "Why a run failed"); null when the job did not fail.
+_CAUSE = {
+    "type": "string",
+    "nullable": True,
+    "enum": [*FAILURE_CAUSES, "interrupted", None],
+}
 _COUNTS = ("added", "updated", "unchanged", "archived", "errored", "requests", "not_modified")
 
 SCHEMAS: dict[str, Any] = {
@@ -62,6 +70,7 @@ SCHEMAS: dict[str, Any] = {
             "started_at": {"type": "string", "format": "date-time", "nullable": True},
             "finished_at": {"type": "string", "format": "date-time", "nullable": True},
             "error": {"type": "string", "nullable": True},
+            "cause": _CAUSE,
             "errors": {
                 "type": "array",
                 "items": {
@@ -72,6 +81,7 @@ SCHEMAS: dict[str, Any] = {
                         "full_name": {"type": "string", "nullable": True},
                         "url": {"type": "string", "nullable": True},
                         "error": {"type": "string", "nullable": True},
+                        "cause": _CAUSE,
                     },
                 },
             },

@@ -39,6 +39,7 @@ from harvesters import (
     ListingUnchanged,
     RepositoryRecord,
     SourceSpec,
+    failure_cause,
     harvest_source,
     source_from_url,
 )
@@ -336,6 +337,7 @@ def job_summary(job: HarvestJob) -> dict[str, Any]:
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
         "error": job.error,
+        "cause": (job.details or {}).get("cause"),
     }
 
 
@@ -384,6 +386,7 @@ def _same(old: Any, new: Any) -> bool:
 @dataclass
 class _Outcome:
     listing_errors: list[str] = field(default_factory=list)
+    listing_causes: list[str] = field(default_factory=list)
     seen: int = 0
     publiccode_failed: set[str] = field(default_factory=set)
 
@@ -410,6 +413,7 @@ class _Run:
         self.spec = source_spec(source)
         self.host = web_host(self.spec.web_url)
         self.outcome = _Outcome()
+        self.crash_cause = "error"
         self.job_id = job.id
         self.source_id = source.id
         # Items wait here until a page is complete (or BATCH_SIZE is reached), then are written in one
@@ -496,12 +500,14 @@ class _Run:
                     self.flush()
         except BudgetExhausted as exc:
             crashed = str(exc)
+            self.crash_cause = "budget"
         except Exception as exc:  # noqa: BLE001 - the job must say why it stopped, whatever happened
             db.session.rollback()
             # What was not committed is dropped: the next run reads those pages again.
             self.buffer, self.cache_writes = [], []
             log.exception("harvest of source %s failed", self.source_id)
             crashed = f"unexpected error: {type(exc).__name__}: {exc}"
+            self.crash_cause = failure_cause(exc)
         finally:
             session.close()
         return self.finish(crashed)
@@ -532,6 +538,7 @@ class _Run:
         self.job.errored += 1
         if item.stage == "listing":
             self.outcome.listing_errors.append(item.message)
+            self.outcome.listing_causes.append(item.cause)
         if item.stage == "publiccode" and item.remote_id:
             self.outcome.publiccode_failed.add(item.remote_id)
         self._item(
@@ -541,7 +548,7 @@ class _Run:
             stage=item.stage[:20],
             status="error",
             error=item.message,
-            details={},
+            details={"cause": item.cause},
         )
 
     def record(self, record: RepositoryRecord) -> None:
@@ -852,15 +859,20 @@ class _Run:
         except Exception as exc:  # noqa: BLE001 - the job still gets its final state below
             db.session.rollback()
             log.exception("harvest of source %s failed while saving", self.source_id)
-            crashed = crashed or f"unexpected error: {type(exc).__name__}: {exc}"
+            if crashed is None:
+                crashed = f"unexpected error: {type(exc).__name__}: {exc}"
+                self.crash_cause = "error"
         self.begin_write()
         job = self.job
         complete = crashed is None and not self.outcome.listing_errors
         if complete:
             self.archive()
         nothing = self.outcome.seen == 0
+        cause: str | None = None
         if crashed is not None or self.outcome.listing_errors:
             reason = crashed or _("listing failed: %(reason)s", reason=self.outcome.listing_errors[0])
+            # The cause is classified here, once, and the pages translate it (commons.failures).
+            cause = self.crash_cause if crashed is not None else self.outcome.listing_causes[0]
             job.error = reason
             job.status = "failed" if nothing else "partial"
         else:
@@ -872,6 +884,7 @@ class _Run:
             "listing_complete": complete,
             "seen": self.outcome.seen,
             "archive_checked": complete,
+            "cause": cause,
         }
         source = self.source
         source.last_run_at = self.now
@@ -909,6 +922,7 @@ def run_source(
             raise Conflict(_("This source is already being harvested (job %(id)d).", id=old.id))
         old.status = "failed"
         old.error = INTERRUPTED
+        old.details = {**(old.details or {}), "cause": "interrupted"}
         old.finished_at = started
     if job is None:
         job = HarvestJob(source_id=source.id, created_at=started, details={})
@@ -975,6 +989,7 @@ class Preview:
     records: list[RepositoryRecord]
     errors: list[ItemError]
     error: str | None = None
+    cause: str | None = None
 
 
 def preview_source(user: Any, source: HarvestSource, limit: int = 20) -> Preview:
@@ -993,9 +1008,9 @@ def preview_source(user: Any, source: HarvestSource, limit: int = 20) -> Preview
             elif isinstance(item, ItemError):
                 preview.errors.append(item)
     except BudgetExhausted as exc:
-        preview.error = str(exc)
+        preview.error, preview.cause = str(exc), "budget"
     finally:
         session.close()
     if preview.error is None and not preview.records and preview.errors:
-        preview.error = preview.errors[0].message
+        preview.error, preview.cause = preview.errors[0].message, preview.errors[0].cause
     return preview

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 
 from commons.errors import ValidationFailed
 from commons.extensions import db
+from commons.failures import cause_sentence
 from commons.harvest import services
 from commons.harvest.forms import ActionForm, SourceForm
 from commons.permissions import can, require
@@ -99,9 +100,20 @@ def _action(source_id: int, operation: str) -> Any:
             flash(_("The harvest is queued."), "success")
         else:
             job = services.run_source(source, job)
-            flash(_("The harvest finished: %(status)s.", status=job.status), "success")
+            _flash_outcome(job)
         return redirect(url_for("harvest.job", job_id=job.id))
     return redirect(url_for("harvest.source", source_id=source.id))
+
+
+def _flash_outcome(job: Any) -> None:
+    """Say how the run went: a failure in the error style with its cause, never a green banner."""
+    cause = (job.details or {}).get("cause")
+    if job.status == "failed":
+        flash(_("The harvest failed. %(cause)s", cause=cause_sentence(cause)), "error")
+    elif job.status == "partial":
+        flash(_("The harvest finished with errors: some repositories or pages were not read (see below)."), "warning")
+    else:
+        flash(_("The harvest succeeded."), "success")
 
 
 @bp.route("/admin/harvest/sources/<int:source_id>/approve", methods=["POST"])
@@ -128,7 +140,7 @@ def preview(source_id: int) -> Any:
     require(_user(), "harvest:manage")
     source = services.get_source(source_id)
     result = services.preview_source(_user(), source)
-    return render_template("harvest/preview.html", source=source, preview=result)
+    return render_template("harvest/preview.html", source=source, preview=result, cause_sentence=cause_sentence)
 
 
 @bp.route("/admin/harvest/jobs")
@@ -142,4 +154,6 @@ def jobs() -> Any:
 def job(job_id: int) -> Any:
     require(_user(), "harvest:manage")
     found = services.get_job(job_id)
-    return render_template("harvest/job.html", job=found, items=services.job_items(found))
+    return render_template(
+        "harvest/job.html", job=found, items=services.job_items(found), cause_sentence=cause_sentence
+    )

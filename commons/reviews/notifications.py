@@ -89,6 +89,22 @@ def reviewer_assigned(review: Review, reviewer: User) -> None:
     )
 
 
+def round_started(review: Review) -> None:
+    """Tell the round's reviewers (those without a conflict) that they can assess the commons now."""
+    commons = review.commons
+    recipients = [r.user.email for r in review.reviewers if r.user is not None and not r.coi_has_conflict]
+    _queue(
+        recipients,
+        _("[commons] The review of %(name)s has started", name=commons.name),
+        _(
+            "Hello,\n\nThe secretariat started the %(round)s review of %(name)s: you can assess it now.\n%(url)s\n",
+            round=review.round,
+            name=commons.name,
+            url=_round_url(review),
+        ),
+    )
+
+
 def clarification_requested(review: Review, clarification: Clarification) -> None:
     """Send the question to the commons' contacts."""
     commons = review.commons

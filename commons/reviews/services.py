@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -50,6 +51,7 @@ RENEWAL_NOTICE_DAYS = 45
 MIN_REVIEWERS = 2
 MIN_STATES = 2
 OPEN_STATES = ("draft", "submitted", "in_review", "clarification_requested")
+ASSESSABLE_STATES = ("in_review", "clarification_requested")
 MAX_TEXT = 20000
 MAX_URLS = 10
 
@@ -327,6 +329,8 @@ def transition(review: Review, action: str, actor: Any, /, *, version: int | Non
         if action == "submit":
             review.submitted_at = utcnow()
         _set_status(review, target, actor, **({"reason": reason} if reason else {}))
+        if action == "start":
+            notifications.round_started(review)
         commons = review.commons
         if action == "submit" and review.round == "initial":
             _set_catalogue_status(commons, "under_review", actor)
@@ -429,21 +433,78 @@ def _add_reviewer(review: Review, reviewer: User, actor: Any, *, volunteered: bo
 
 def eligible_reviewers(review: Review) -> list[User]:
     """Reviewer accounts the secretariat may still assign to ``review``."""
+    return reviewer_pool(review)["eligible"]
+
+
+def reviewer_pool(review: Review) -> dict[str, Any]:
+    """Who among the active working-group reviewers may be assigned to ``review``, and why the others
+    may not: ``eligible`` (users), and the counts ``assigned`` (already on the round, of whom
+    ``conflicts`` declared a conflict), ``stewards`` (staff of an organisation stewarding the commons),
+    ``no_state`` (no member state on their account) and ``total``."""
     from commons.accounts.models import Role
 
-    taken = {r.user_id for r in review.reviewers}
+    rows = {r.user_id: r for r in review.reviewers}
     steward_orgs = {s.organisation_id for s in review.commons.stewards}
     users = sorted_by_name(
         db.session.scalars(select(User).where(User.active.is_(True), User.roles.any(Role.name == REVIEWER))),
         lambda u: u.name,
     )
-    return [
-        u
-        for u in users
-        if u.id not in taken
-        and u.member_state_code
-        and (u.organisation_id is None or u.organisation_id not in steward_orgs)
-    ]
+    pool: dict[str, Any] = {"eligible": [], "assigned": 0, "conflicts": 0, "stewards": 0, "no_state": 0}
+    for user in users:
+        if user.id in rows:
+            pool["assigned"] += 1
+            pool["conflicts"] += 1 if rows[user.id].coi_has_conflict else 0
+        elif user.organisation_id is not None and user.organisation_id in steward_orgs:
+            pool["stewards"] += 1
+        elif not user.member_state_code:
+            pool["no_state"] += 1
+        else:
+            pool["eligible"].append(user)
+    pool["total"] = len(users)
+    return pool
+
+
+def why_nobody_to_assign(review: Review) -> list[str]:
+    """Sentences that say why no reviewer is left to assign (empty when someone is)."""
+    pool = reviewer_pool(review)
+    if pool["eligible"]:
+        return []
+    if not pool["total"]:
+        return [_("No active account has the working-group reviewer role.")]
+    reasons = []
+    if pool["assigned"]:
+        reasons.append(
+            ngettext(
+                "%(num)d reviewer is already on this round.",
+                "%(num)d reviewers are already on this round.",
+                pool["assigned"],
+            )
+        )
+    if pool["conflicts"]:
+        reasons.append(
+            ngettext(
+                "%(num)d reviewer of this round declared a conflict of interest and does not assess it.",
+                "%(num)d reviewers of this round declared a conflict of interest and do not assess it.",
+                pool["conflicts"],
+            )
+        )
+    if pool["stewards"]:
+        reasons.append(
+            ngettext(
+                "%(num)d reviewer works for an organisation that stewards this commons and may not review it.",
+                "%(num)d reviewers work for an organisation that stewards this commons and may not review it.",
+                pool["stewards"],
+            )
+        )
+    if pool["no_state"]:
+        reasons.append(
+            ngettext(
+                "%(num)d reviewer has no member state on their account; a reviewer needs one.",
+                "%(num)d reviewers have no member state on their account; a reviewer needs one.",
+                pool["no_state"],
+            )
+        )
+    return reasons
 
 
 def declare_conflict(
@@ -829,6 +890,54 @@ def reviewer_quorum_problem(review: Review) -> str | None:
     )
 
 
+def missing_for_decision(review: Review) -> list[str]:
+    """What the round still lacks before either decision can be recorded, as sentences (empty: nothing)."""
+    missing: list[str] = []
+    if review.status != "in_review":
+        missing.append(
+            _(
+                "The round is %(state)s: a decision is recorded only while it is in review.",
+                state=state_label(review.status),
+            )
+        )
+    done = completed_reviewers(review)
+    states = sorted({r.member_state_code for r in done if r.member_state_code})
+    if len(done) < MIN_REVIEWERS:
+        missing.append(
+            _(
+                "Completed assessments: %(count)d of the %(min)d needed.",
+                count=len(done),
+                min=MIN_REVIEWERS,
+            )
+        )
+    if len(states) < MIN_STATES:
+        missing.append(
+            _(
+                "Member states of the reviewers who completed: %(list)s; at least %(min)d different ones are needed.",
+                list=", ".join(states) or _("none"),
+                min=MIN_STATES,
+            )
+        )
+    if missing and len([r for r in review.reviewers if not r.coi_has_conflict]) < MIN_REVIEWERS:
+        missing.append(
+            _("The round has fewer than %(min)d reviewers without a conflict: assign more.", min=MIN_REVIEWERS)
+        )
+    return missing
+
+
+def pending_reviewers(review: Review) -> list[tuple[ReviewReviewer, str]]:
+    """The round's reviewers whose assessment does not count yet, with what they still have to do."""
+    out = []
+    for row in review.reviewers:
+        if row.coi_has_conflict:
+            continue
+        if row.coi_declared_at is None:
+            out.append((row, _("has not declared conflicts of interest yet")))
+        elif row.completed_at is None:
+            out.append((row, _("has not completed the assessment yet")))
+    return out
+
+
 def failed_gates(review: Review) -> list[tuple[str, str]]:
     """``(code, verdict)`` of every gate that some counted assessment did not mark pass or n_a."""
     gates = {c.code for c in criteria(review.criteria_version) if c.kind == GATE}
@@ -1052,6 +1161,12 @@ def dashboard(actor: Any, on: date | None = None) -> dict[str, Any]:
         "pipeline": pipeline,
         "today": on,
     }
+
+
+def mail_enabled() -> bool:
+    """Whether notifications are really sent (a mail server is configured): pages must not promise an
+    e-mail otherwise."""
+    return bool(mail_settings().get("enabled"))
 
 
 def mail_settings() -> dict[str, Any]:

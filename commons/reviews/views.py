@@ -62,6 +62,20 @@ def _handle(form: VersionedForm, error: ServiceError) -> int:
     return error.status
 
 
+def _next_step_message() -> str:
+    """What a reviewer of a round that has not started yet is told after declaring no conflict."""
+    if services.mail_enabled():
+        return _(
+            "Your declaration is recorded. The round has not started yet: the secretariat starts it, and you "
+            "will be told by e-mail when you can assess the commons. Until then it waits in your queue on the "
+            "Reviews page."
+        )
+    return _(
+        "Your declaration is recorded. The round has not started yet: the secretariat starts it; then “Assess "
+        "the commons” appears on this page and in your queue on the Reviews page."
+    )
+
+
 @bp.route("/reviews")
 @login_required
 def dashboard() -> Any:
@@ -121,6 +135,11 @@ def _detail_context(review: Review) -> dict[str, Any]:
         "can_assign": can(actor, "review:assign"),
         "can_decide": can(actor, "review:decide"),
         "is_reviewer": "reviewer" in actor.role_names,
+        "waiting_for_start": row is not None
+        and row.coi_declared_at is not None
+        and not row.coi_has_conflict
+        and review.status in ("draft", "submitted"),
+        "mail_enabled": services.mail_enabled(),
         "transitions": [
             (action, label)
             for action, label in (
@@ -171,8 +190,9 @@ def assign(review_id: int) -> Any:
     review = _load(review_id)
     require(_actor(), "review:assign")
     form = AssignForm(version=review.version)
+    eligible = services.eligible_reviewers(review)
     form.reviewer.choices = [SelectChoice("", _("Choose a reviewer"))] + [
-        SelectChoice(str(u.id), f"{u.name} ({u.member_state_code})") for u in services.eligible_reviewers(review)
+        SelectChoice(str(u.id), f"{u.name} ({u.member_state_code})") for u in eligible
     ]
     status = 200
     if form.validate_on_submit():
@@ -183,11 +203,27 @@ def assign(review_id: int) -> Any:
             status = _handle(form, error)
         else:
             db.session.commit()
-            flash(_("The reviewer was assigned and told by e-mail."), "success")
+            if services.mail_enabled():
+                flash(_("The reviewer was assigned and told by e-mail."), "success")
+            else:
+                flash(
+                    _(
+                        "The reviewer was assigned. No mail server is configured, so nobody was e-mailed: tell "
+                        "them yourself; the round is in their queue on the Reviews page."
+                    ),
+                    "success",
+                )
             return redirect(url_for("reviews.detail", review_id=review.id))
     elif request.method == "POST":
         status = 422
-    return _render_form("reviews/assign.html", review, form, status)
+    return _render_form(
+        "reviews/assign.html",
+        review,
+        form,
+        status,
+        eligible=eligible,
+        nobody_reasons=services.why_nobody_to_assign(review) if not eligible else [],
+    )
 
 
 @bp.route("/reviews/<int:review_id>/volunteer", methods=["POST"])
@@ -235,8 +271,12 @@ def conflict(review_id: int) -> Any:
             if row is not None and row.coi_has_conflict:
                 flash(_("Your conflict of interest is recorded; you will not assess this round."), "success")
                 return redirect(url_for("reviews.detail", review_id=review.id))
-            flash(_("Your declaration is recorded. You can now assess the commons."), "success")
-            return redirect(url_for("reviews.assess", review_id=review.id))
+            if review.status in services.ASSESSABLE_STATES:
+                flash(_("Your declaration is recorded. You can now assess the commons."), "success")
+                return redirect(url_for("reviews.assess", review_id=review.id))
+            # Volunteering is allowed before the round starts; assessing is not: say what comes next.
+            flash(_next_step_message(), "success")
+            return redirect(url_for("reviews.detail", review_id=review.id))
     elif request.method == "POST":
         status = 422
     return _render_form("reviews/conflict.html", review, form, status)
@@ -254,6 +294,9 @@ def assess(review_id: int) -> Any:
         if row is not None and row.coi_declared_at is None:
             flash(error.message, "info")
             return redirect(url_for("reviews.conflict", review_id=review.id))
+        if row is not None and review.status in ("draft", "submitted"):
+            flash(_next_step_message(), "info")
+            return redirect(url_for("reviews.detail", review_id=review.id))
         raise
     criteria = services.criteria(review.criteria_version)
     form_class = assessment_form_class(criteria)
@@ -312,7 +355,7 @@ def clarification(review_id: int) -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            services.request_clarification(
+            asked = services.request_clarification(
                 review,
                 _actor(),
                 question=form.question.data or "",
@@ -324,7 +367,17 @@ def clarification(review_id: int) -> Any:
             status = _handle(form, error)
         else:
             db.session.commit()
-            flash(_("The question was sent to the commons' contacts."), "success")
+            if services.mail_enabled():
+                flash(_("The question was sent to the commons' contacts."), "success")
+            else:
+                flash(
+                    _(
+                        "The question is recorded, but no mail server is configured: send it to the contacts "
+                        "yourself (%(list)s).",
+                        list=", ".join(asked.recipients or []),
+                    ),
+                    "success",
+                )
             return redirect(url_for("reviews.detail", review_id=review.id))
     elif request.method == "POST":
         status = 422
@@ -388,6 +441,11 @@ def decision(review_id: int) -> Any:
         aggregate=services.aggregate(review),
         quorum_problem=services.reviewer_quorum_problem(review),
         failed_gates=services.failed_gates(review),
+        missing=services.missing_for_decision(review),
+        pending=services.pending_reviewers(review),
+        can_assign_more=bool(services.eligible_reviewers(review)),
+        min_reviewers=services.MIN_REVIEWERS,
+        min_states=services.MIN_STATES,
     )
 
 

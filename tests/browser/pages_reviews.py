@@ -20,7 +20,8 @@ PAGES = [
     ("secretariat", "/reviews"),
     ("secretariat", "/reviews/new"),
     ("secretariat", "/reviews/1"),
-    ("secretariat", "/reviews/6/assign"),
+    ("secretariat", "/reviews/6/assign"),  # nobody left to assign: the page says why
+    ("secretariat", "/reviews/7/assign"),
     ("secretariat", "/reviews/6/clarification"),
     ("secretariat", "/reviews/6/decision"),
     ("secretariat", "/reviews/8"),
@@ -29,7 +30,7 @@ PAGES = [
 
 ERROR_PAGES = [
     ("secretariat", "/reviews/new", {"commons": ""}),
-    ("secretariat", "/reviews/6/assign", {"reviewer": ""}),
+    ("secretariat", "/reviews/7/assign", {"reviewer": ""}),  # round 6 has nobody left to assign: no form
     ("secretariat", "/reviews/6/decision", {"rationale": ""}),
     ("secretariat", "/reviews/6/clarification", {"question": "Who funds it?", "deadline": "2020-01-01"}),
     ("secretariat", "/reviews/8/answer", {"answer": ""}),

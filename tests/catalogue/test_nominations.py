@@ -158,3 +158,58 @@ def test_nomination_form_redirects_to_the_new_candidate_and_shows_errors(client,
     assert bad.status_code == 422
     html = bad.get_data(as_text=True)
     assert "Choose the kind of forge" in html and 'value="https://forge.example/a/b"' in html
+
+
+# --- an unreachable forge is not a refused address (issue 10, item 5) ---------------------------------
+
+
+def _closed_loopback_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _url_error(users, url, kind="gitea"):
+    with pytest.raises(ValidationFailed) as error:
+        nominate(users["user"], url, kind=kind)
+    [message] = error.value.errors["url"]
+    assert count(Commons) == 0
+    return message
+
+
+def test_host_name_that_does_not_resolve_is_unreachable_not_refused(app, users):
+    message = _url_error(users, "https://doc-editor.invalid/opengovfoo/doc-editor")
+    assert "could not be reached" in message and "did not resolve" in message and "doc-editor.invalid" in message
+    assert "not allowed" not in message and "private" not in message
+
+
+def test_closed_port_on_an_allowed_host_is_a_refused_connection(app, users):
+    port = _closed_loopback_port()
+    app.config["COMMONS_HARVEST_ALLOWED_HOSTS"] = f"127.0.0.1:{port}"
+    message = _url_error(users, f"http://127.0.0.1:{port}/citizens/tool")
+    assert "could not be reached" in message and "refused the connection" in message
+    assert "not allowed" not in message
+
+
+def test_forge_answering_503_could_not_be_reached(app, forge, users):
+    forge.add_repo("gitea", "citizens", "down")
+    forge.set_fault("status", kind="gitea", path="/repos/citizens/down", status=503)
+    message = _url_error(users, forge.repo_web_url("gitea", "citizens/down"))
+    assert "could not be reached" in message and "server error" in message
+    assert "not allowed" not in message
+    assert forge.count(status=503) >= 1  # the request reached the forge: nothing was refused
+
+
+def test_forge_that_does_not_answer_in_time_could_not_be_reached(app, forge, users):
+    app.config["COMMONS_HARVEST_TIMEOUT"] = "0.3"
+    forge.add_repo("gitea", "citizens", "slow")
+    forge.set_fault("slow", kind="gitea", path="/repos/citizens/slow", delay=1.5)
+    message = _url_error(users, forge.repo_web_url("gitea", "citizens/slow"))
+    assert "could not be reached" in message and "did not answer in time" in message
+
+
+def test_private_address_alone_is_not_allowed(app, users):
+    message = _url_error(users, "http://10.0.0.7/citizens/tool")
+    assert message == "This address is not allowed: it points to a private or local network."
