@@ -176,14 +176,22 @@ class PubliccodeResult:
 # --------------------------------------------------------------------------- value checks
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _text_length(value: str) -> int:
-    """Length in user-perceived characters: combining marks and joiners are not counted."""
-    normalised = unicodedata.normalize("NFC", value.strip())
-    return sum(
-        1
-        for ch in normalised
-        if not unicodedata.combining(ch) and ch not in "\u200d\ufe0e\ufe0f" and not ("\U0001f3fb" <= ch <= "\U0001f3ff")
-    )
+    """Length in user-perceived characters (grapheme clusters, as the reference counts them).
+
+    Combining marks, joiners, variation selectors and skin-tone modifiers join the previous
+    character, and CR LF is one character. Only non-ASCII characters are examined one by one.
+    """
+    length = len(value) - value.count("\r\n")
+    if value.isascii():
+        return length
+    for ch in _NON_ASCII.findall(value):
+        if unicodedata.combining(ch) or ch in "\u200d\ufe0e\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff":
+            length -= 1
+    return length
 
 
 @functools.lru_cache(maxsize=1)
@@ -741,6 +749,7 @@ def _is_country(value: str) -> bool:
     return len(value) == 2 and value.isascii() and pycountry.countries.get(alpha_2=value.upper()) is not None
 
 
+@functools.lru_cache(maxsize=1024)
 def _is_spdx(expression: str) -> bool:
     if not expression.strip():
         return False
