@@ -15,6 +15,7 @@ to read the same files. The target of issue 15 (300 files/s) is checked and prin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -56,19 +57,15 @@ def main() -> int:
     texts = [content.decode("utf-8", "replace") for content, _folder in raw]
 
     def read_yaml(text: str) -> None:
-        try:
+        with contextlib.suppress(YamlProblem):
             compose(text)
-        except YamlProblem:
-            pass
 
     ruamel = YAML(typ="safe", pure=True)
     ruamel.version = (1, 2)
 
     def read_ruamel(text: str) -> None:
-        try:
+        with contextlib.suppress(Exception):  # invalid files of the corpus raise various errors
             ruamel.load(text)
-        except Exception:  # noqa: BLE001 - invalid files of the corpus raise various errors
-            pass
 
     per_file = timed(lambda item: parse_publiccode(item[0]), raw, args.rounds)
     per_file_assets = timed(lambda item: parse_publiccode(item[0], assets=item[1]), raw, args.rounds)
