@@ -658,3 +658,23 @@ def test_deeply_nested_yaml_is_refused_quickly(deep: str) -> None:
     result = parse_publiccode(deep)
     assert result.data is None
     assert "more than 32 levels deep" in result.errors[0].message
+
+
+def test_ipa_codes_are_reported_as_not_checked_without_the_vocabulary(monkeypatch: pytest.MonkeyPatch) -> None:
+    import harvesters.publiccode as module
+
+    doc = mutate(fixture_doc("complete-0.7.yml"), "IT.riuso", {"codiceIPA": "not_a_code"})
+    assert_issue(parse_publiccode(dump(doc)), "IT.riuso.codiceIPA", "ipa_code")
+    monkeypatch.setattr(module, "_ipa_codes", lambda: None)
+    result = parse_publiccode(dump(doc))
+    assert not any(i.path == "IT.riuso.codiceIPA" for i in result.errors)
+    assert_issue(result, "IT.riuso.codiceIPA", "ipa_not_checked", "info")
+
+
+def test_every_issue_of_a_parsed_file_has_a_position() -> None:
+    doc = fixture_doc("complete-0.7.yml")
+    doc["maintenance"] = {"type": "contract"}
+    doc["description"]["de"]["videos"] = ["https://video.example.eu/v/1"]
+    result = parse_publiccode(dump(doc))
+    assert result.errors
+    assert all(i.line > 0 and i.column > 0 for i in result.errors + result.warnings)

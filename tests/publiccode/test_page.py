@@ -132,3 +132,39 @@ def test_commons_page_shows_the_harvested_files_validation(app, client):
     assert response.status_code == 200
     assert "Validation of the harvested publiccode.yml" in page and "localisation.localisationReady" in page
     assert "/publiccode/validate?url=https://codeberg.org/city/petitions" in response.get_data(as_text=True)
+
+
+def test_harvest_source_page_lists_each_harvested_files_validation(app, client, login_as):
+    from commons.harvest.models import HarvestSource
+
+    source = HarvestSource(
+        kind="gitea",
+        forge_host="codeberg.org",
+        api_base="https://codeberg.org/api/v1",
+        owner="city",
+        web_url="https://codeberg.org/city",
+        approval_state="approved",
+    )
+    db.session.add(source)
+    db.session.flush()
+    valid = (CASES / "complete-0.7.yml").read_text(encoding="utf-8")
+    for name, raw in (("a-valid", valid), ("b-broken", BROKEN), ("c-none", None)):
+        db.session.add(
+            Repository(
+                host="codeberg.org",
+                remote_id=name,
+                full_name=f"city/{name}",
+                web_url=f"https://codeberg.org/city/{name}",
+                source_id=source.id,
+                publiccode_raw=raw,
+                publiccode_valid=None if raw is None else raw == valid,
+            )
+        )
+    db.session.commit()
+    login_as("secretariat")
+    page = text(client.get(f"/admin/harvest/sources/{source.id}"))
+    section = page.split("publiccode.yml of the harvested repositories", 1)[1]
+    # Files with errors first; a repository without the file is not listed.
+    assert section.index("city/b-broken : Not valid: 3 errors.") < section.index("city/a-valid : Valid publiccode.yml.")
+    assert "city/c-none" not in section
+    assert "localisation.localisationReady" in section
