@@ -16,9 +16,11 @@ def register_blueprints(app: Flask) -> None:
     from commons.harvest.views import bp as harvest
     from commons.main.views import bp as main
     from commons.organisations.views import bp as organisations
+    from commons.publiccode.views import bp as publiccode
     from commons.reviews.views import bp as reviews
 
-    for blueprint in (main, accounts, catalogue, organisations, harvest, reviews, contributions, exports):
+    blueprints = (main, accounts, catalogue, organisations, harvest, reviews, contributions, exports, publiccode)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # The API authenticates writes with bearer tokens only (never the session cookie), so CSRF does not apply.
     csrf.exempt(api)

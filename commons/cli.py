@@ -174,9 +174,10 @@ def demo_load() -> None:
 def _register_feature_commands() -> None:
     from commons.contributions.cli import register as register_contributions
     from commons.harvest.cli import register as register_harvest
+    from commons.publiccode.cli import register as register_publiccode
     from commons.reviews.cli import register as register_reviews
 
-    for register in (register_harvest, register_reviews, register_contributions):
+    for register in (register_harvest, register_reviews, register_contributions, register_publiccode):
         register(main)
 
 

@@ -1,50 +1,60 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Parser and validator for publiccode.yml files (standard versions 0.2 to 0.7).
+"""Parser and validator for publiccode.yml files, with the reference parser's verdicts.
 
-The rules follow the publiccode.yml standard maintained by the publiccodeyml community
-(originally Developers Italia). Everything is checked offline: URLs are checked for
-form only, never fetched, so the parser is safe to run on untrusted harvested files.
+The rules are those of italia/publiccode-parser-go (the reference implementation of the
+publiccode.yml standard, v0 schema): the same accepted versions, the same required keys, the
+same vocabularies, unknown keys as errors, and error keys named by the reference's paths
+(``description.en.features``, ``maintenance.contractors[0].until``). Every issue carries the
+line and column the reference would report. See docs/publiccode.md for what differs and why.
 
-``parse_publiccode`` never raises on bad input: every problem becomes an ``Issue`` with the
-key path it concerns, and the facts the catalogue needs are extracted even from a file that
-has errors, as far as they can be read.
+Everything is checked offline: URLs are checked for form only, never fetched, so the parser is
+safe to run on untrusted harvested files. Local files (logo, screenshots, authors file) are
+checked when the repository's files are at hand, and reported as "not checked" otherwise.
+
+``parse_publiccode`` never raises on bad input: every problem becomes an ``Issue``, and the
+facts the catalogue needs are extracted even from a file that has errors, as far as they can be read.
 """
 
 from __future__ import annotations
 
 import functools
+import json
+import posixpath
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import pycountry
-import yaml
-from email_validator import EmailNotValidError, validate_email
 from license_expression import get_spdx_licensing
+
+from harvesters.publiccode_yaml import Node, YamlProblem, compose, to_python
 
 __all__ = [
     "CATEGORIES",
     "CURRENT_VERSION",
+    "MESSAGES",
+    "SUPPORTED_VERSIONS",
+    "AssetReader",
     "DEVELOPMENT_STATUSES",
     "MAINTENANCE_TYPES",
     "PLATFORMS",
     "SCOPES",
     "SOFTWARE_TYPES",
-    "SUPPORTED_MINOR_VERSIONS",
+    "message_text",
+    "position_of",
     "Issue",
     "PubliccodeResult",
     "parse_publiccode",
 ]
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 #: The newest version of the standard this module knows; older files get a warning.
 CURRENT_VERSION = "0.7"
-SUPPORTED_MINOR_VERSIONS = range(2, 8)
 
 DEVELOPMENT_STATUSES = ("concept", "development", "beta", "stable", "obsolete")
 SOFTWARE_TYPES = (
@@ -105,97 +115,35 @@ SCOPES = _words(
     """
 )
 
-# Top-level keys and the first minor version that defines them (0 = since 0.2).
-_TOP_LEVEL_KEYS: dict[str, int] = {
-    "publiccodeYmlVersion": 0,
-    "name": 0,
-    "applicationSuite": 0,
-    "url": 0,
-    "landingURL": 0,
-    "isBasedOn": 0,
-    "softwareVersion": 0,
-    "releaseDate": 0,
-    "logo": 0,
-    "monochromeLogo": 0,
-    "inputTypes": 0,
-    "outputTypes": 0,
-    "platforms": 0,
-    "categories": 0,
-    "usedBy": 0,
-    "roadmap": 0,
-    "developmentStatus": 0,
-    "softwareType": 0,
-    "intendedAudience": 0,
-    "description": 0,
-    "legal": 0,
-    "maintenance": 0,
-    "localisation": 0,
-    "dependsOn": 0,
-    "organisation": 4,
-    "fundedBy": 4,
-    "organisationUri": 6,
-    "it": 0,
-    "IT": 0,
-}
-
-# Deprecated keys: path -> (minor version that deprecated it, advice).
-_DEPRECATED: dict[str, tuple[int, str]] = {
-    "monochromeLogo": (3, "use `logo` only"),
-    "inputTypes": (3, "remove it"),
-    "outputTypes": (3, "remove it"),
-    "legal.authorsFile": (3, "remove it"),
-    "legal.repoOwner": (4, "use `organisation.name` instead"),
-    "description.*.genericName": (3, "remove it"),
-}
-
-_DESCRIPTION_KEYS = {
-    "localisedName",
-    "genericName",
-    "shortDescription",
-    "longDescription",
-    "documentation",
-    "apiDocumentation",
-    "features",
-    "screenshots",
-    "videos",
-    "awards",
-}
-_IT_SECTION_KEYS = {
-    "countryExtensionVersion": None,
-    "conforme": {"lineeGuidaDesign", "modelloInteroperabilita", "misureMinimeSicurezza", "gdpr"},
-    "piattaforme": {"spid", "pagopa", "cie", "anpr", "io"},
-    "riuso": {"codiceIPA"},
-}
-
-# Hosts that are source forges: a URL on them must name a repository (owner/name).
-_FORGE_HOSTS = (
-    "github.com",
-    "gitlab.com",
-    "bitbucket.org",
-    "codeberg.org",
-    "framagit.org",
-    "gitea.com",
-    "sr.ht",
-    "git.sr.ht",
-    "salsa.debian.org",
-    "gitlab.opencode.de",
-    "code.europa.eu",
-    "gitlab.adullact.net",
-)
-_FORGE_HINTS = ("git", "svn", "hg.", "forge", "code.", "opencode", "sourcehut")
-
-_MISSING = object()
 _ISSUES_CAP = 500  # a hostile file must not be able to produce unbounded output
-_MAX_DEPTH = 32  # the standard itself needs 4 levels
 
 
 @dataclass
 class Issue:
-    """One error or warning found in a publiccode.yml file."""
+    """One error, warning or notice ("info": a check that could not be made) in a publiccode.yml file.
+
+    ``path`` is the reference parser's key; ``line`` and ``column`` are 1-based (0 when the key is
+    not in the file); ``code`` and ``params`` let a page show the message in another language.
+    """
 
     path: str
     message: str
     severity: Severity
+    line: int = 0
+    column: int = 0
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape of the reference CLI's JSON output, plus the severity and message code."""
+        return {
+            "type": self.severity,
+            "key": self.path,
+            "message": self.message,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+        }
 
 
 @dataclass
@@ -207,6 +155,7 @@ class PubliccodeResult:
     data: dict | None
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    notices: list[Issue] = field(default_factory=list)
     name: str | None = None
     url: str | None = None
     descriptions: dict[str, dict] = field(default_factory=dict)
@@ -224,122 +173,33 @@ class PubliccodeResult:
     software_version: str | None = None
 
 
-# --------------------------------------------------------------------------- YAML loading
-
-
-class _DuplicateKeyError(yaml.YAMLError):
-    def __init__(self, key: object, mark: yaml.Mark | None) -> None:
-        line = f" on line {mark.line + 1}" if mark is not None else ""
-        super().__init__(f"The key {key!r} appears twice in the same mapping{line}.")
-
-
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys, which PyYAML would otherwise silently merge."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[object] = set()
-        for key_node, _value_node in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
-            try:
-                duplicate = key in seen
-            except TypeError:  # unhashable key: let the base class report it
-                duplicate = False
-            if duplicate:
-                raise _DuplicateKeyError(key, key_node.start_mark)
-            if not isinstance(key, list | dict):
-                seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-_StrictSafeLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _StrictSafeLoader.construct_mapping,  # type: ignore[arg-type]
-)
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        where = f" (line {exc.problem_mark.line + 1})" if exc.problem_mark is not None else ""
-        return f"The file is not valid YAML: {exc.problem or exc.context}{where}."
-    return str(exc)
-
-
-def _load_yaml(text: str) -> tuple[Any, str | None]:
-    """Return (document, error message). Anchors and aliases are refused before construction."""
-    try:
-        documents = 0
-        depth = 0
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > _MAX_DEPTH:
-                    # PyYAML's scanner is quadratic in nesting depth: stop before it matters.
-                    return None, f"The file nests lists or mappings more than {_MAX_DEPTH} levels deep."
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                # Aliases let a few bytes expand into gigabytes ("billion laughs"); the standard
-                # never needs them, so refusing them outright is the simplest safe rule.
-                return None, "YAML anchors and aliases (& and *) are not allowed in publiccode.yml."
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    return None, "The file contains more than one YAML document; only one is allowed."
-        return yaml.load(text, Loader=_StrictSafeLoader), None  # noqa: S506 - safe loader subclass
-    except _DuplicateKeyError as exc:
-        return None, str(exc)
-    except yaml.YAMLError as exc:
-        return None, _yaml_problem(exc)
-    except (RecursionError, ValueError, TypeError) as exc:
-        return None, f"The file could not be read as YAML: {exc.__class__.__name__}."
-
-
 # --------------------------------------------------------------------------- value checks
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _text_length(value: str) -> int:
-    """Length in user-perceived characters: combining marks and joiners are not counted."""
-    normalised = unicodedata.normalize("NFC", value.strip())
-    return sum(
-        1
-        for ch in normalised
-        if not unicodedata.combining(ch) and ch not in "\u200d\ufe0e\ufe0f" and not ("\U0001f3fb" <= ch <= "\U0001f3ff")
-    )
+    """Length in user-perceived characters (grapheme clusters, as the reference counts them).
 
-
-def _http_url_problem(value: str) -> str | None:
-    """Why ``value`` is not a well-formed absolute http(s) URL, or None when it is."""
-    if value != value.strip() or any(ch.isspace() for ch in value):
-        return "must not contain spaces"
-    try:
-        parts = urlsplit(value)
-        port = parts.port  # raises ValueError on a non-numeric or out-of-range port
-    except ValueError:
-        return "is not a well-formed URL"
-    del port
-    if parts.scheme.lower() not in ("http", "https"):
-        return "must be an http:// or https:// URL"
-    if not parts.hostname or "." not in parts.hostname and parts.hostname != "localhost":
-        return "must name a host"
-    if parts.username or parts.password:
-        return "must not contain credentials"
-    return None
-
-
-def _looks_like_repository(value: str) -> bool:
-    parts = urlsplit(value)
-    host = (parts.hostname or "").lower()
-    segments = [s for s in parts.path.split("/") if s]
-    if parts.path.endswith(".git") and segments:
-        return True
-    if host in _FORGE_HOSTS or host.startswith(("gitlab.", "gitea.", "forgejo.", "git.")):
-        return len(segments) >= 2
-    return any(hint in host for hint in _FORGE_HINTS) and len(segments) >= 1
+    Combining marks, joiners, variation selectors and skin-tone modifiers join the previous
+    character, and CR LF is one character. Only non-ASCII characters are examined one by one.
+    """
+    length = len(value) - value.count("\r\n")
+    if value.isascii():
+        return length
+    for ch in _NON_ASCII.findall(value):
+        if unicodedata.combining(ch) or ch in "\u200d\ufe0e\ufe0f" or "\U0001f3fb" <= ch <= "\U0001f3ff":
+            length -= 1
+    return length
 
 
 @functools.lru_cache(maxsize=1)
 def _spdx() -> Any:
     return get_spdx_licensing()
+
+
+_EXTLANG_PREFIXES = frozenset({"zh", "ar", "ms", "sw", "uz", "sgn", "kok", "lv", "ne", "om", "or", "qu", "sq", "et"})
 
 
 def _bcp47_problem(tag: str) -> str | None:
@@ -391,7 +251,9 @@ def _bcp47_problem(tag: str) -> str | None:
             continue
         if stage > 4:
             return f"has a misplaced subtag '{sub}'"
-        if stage == 1 and re.fullmatch(r"[a-z]{3}", low) and extlangs < 3:
+        if stage == 1 and re.fullmatch(r"[a-z]{3}", low) and extlangs < 1 and primary in _EXTLANG_PREFIXES:
+            # Extended language subtags exist only under a few macrolanguages (zh-yue, ar-afb,
+            # sgn-ase): "sr-lat" is not a tag (Serbian in Latin script is sr-Latn).
             extlangs += 1
         elif stage <= 2 and re.fullmatch(r"[a-z]{4}", low):
             if pycountry.scripts.get(alpha_4=low.title()) is None:
@@ -421,631 +283,833 @@ def _country_problem(code: object) -> str | None:
     return None
 
 
+# --------------------------------------------------------------------------- messages
+
+#: English text of every message, by code. The web page translates the same codes
+#: (commons/publiccode/messages.py); ``{field}`` is the last part of the key.
+MESSAGES: dict[str, str] = {
+    "input_type": "The input must be text or bytes.",
+    "too_large": "The file is {size} bytes; the limit is {limit} bytes.",
+    "utf8": "The file is not valid UTF-8.",
+    "empty": "The file is empty.",
+    "yaml_syntax": "The file is not valid YAML: {detail}.",
+    "yaml_alias": "YAML anchors and aliases (& and *) are not allowed in publiccode.yml.",
+    "yaml_duplicate": "The key '{key}' appears twice in the same mapping.",
+    "yaml_documents": "The file contains more than one YAML document; only one is allowed.",
+    "yaml_depth": "The file nests lists or mappings more than {depth} levels deep.",
+    "yaml_tag": "The YAML tag {tag} is not allowed.",
+    "not_mapping": "The top level of publiccode.yml must be a mapping of keys.",
+    "required": "{field} is required.",
+    "wrong_type": "This value has the wrong type for this key.",
+    "unknown_key": "The key '{key}' is not part of the publiccode.yml standard (keys are case-sensitive).",
+    "version_unsupported": "publiccodeYmlVersion '{version}' is not supported; use one of: {supported}.",
+    "version_old": "Version {version} is not the latest; write '0' to always follow the latest. "
+    "The file was checked with the rules of {latest}.",
+    "one_of": "{field} must be one of: {values}.",
+    "date": "{field} must be a date written YYYY-MM-DD.",
+    "required_if": "{field} is required when maintenance type is '{value}'.",
+    "excluded_unless": "{field} may only be given when maintenance type is 'contract'.",
+    "mime": "{field} is not a MIME type such as text/plain.",
+    "max_length": "{field} must have at most {limit} characters.",
+    "min_length": "{field} must have at least {limit} characters.",
+    "http_url": "{field} must be an http:// or https:// address.",
+    "url": "{field} must be a full URL.",
+    "uri": "{field} is not a valid URI (an http(s) address or a URN).",
+    "ipa_uri": "{field} must be 'urn:x-italian-pa:' followed by a known iPA code.",
+    "ipa_code": "{field} is not a known iPA code of an Italian public body.",
+    "ipa_not_checked": "{field} could not be checked: the iPA vocabulary is not available.",
+    "spdx": "{field} must be an SPDX licence expression (see https://spdx.org/licenses).",
+    "category": "{field} is not in the standard's list of categories.",
+    "scope": "{field} is not in the standard's list of scopes.",
+    "supports_alias": "{field} uses an unknown alias; known aliases: {aliases}.",
+    "supports_id": "{field} must be 'alias:<name>' or a URI (URL or URN).",
+    "country": "{field} must be an ISO 3166-1 alpha-2 country code in capitals, such as FR.",
+    "bcp47": "{field} must be a BCP 47 language tag, such as en, fr or de-AT.",
+    "not_empty": "{field} must list at least one item.",
+    "email": "{field} must be an e-mail address.",
+    "deprecated_drop": "This key is deprecated and will be removed; it can be deleted.",
+    "deprecated_use": "This key is deprecated and will be removed; use '{replacement}' instead.",
+    "deprecated_ipa": "This key is deprecated; set organisation.uri to 'urn:x-italian-pa:{ipa}' instead.",
+    "country_lowercase": "Lower-case country codes are deprecated; write '{upper}'.",
+    "it_lowercase": "The lower-case 'it' section is deprecated; rename it 'IT'.",
+    "it_duplicate": "The file has both 'IT' and 'it' sections; remove 'it'.",
+    "absolute_path": "{field} is an absolute path; give a path relative to the repository or an http(s) URL.",
+    "file_url": "{field} is a file:// URL; give a path relative to the repository or an http(s) URL.",
+    "extension": "{field} has a file type that is not allowed here ({allowed}).",
+    "no_such_file": "{field}: the file '{path}' is not in the repository.",
+    "not_png": "{field}: '{path}' is not a readable PNG image.",
+    "oembed": "{field} is not the address of a video on a known oEmbed provider (YouTube, Vimeo…).",
+    "not_checked": "{field}: the file '{path}' was not checked, because the repository's files are not at hand.",
+}
+
+
+def message_text(code: str, params: dict[str, Any]) -> str:
+    """The English message for ``code``; unknown parameters are left visible rather than failing."""
+    try:
+        return MESSAGES[code].format(**params)
+    except (KeyError, IndexError):
+        return MESSAGES.get(code, code)
+
+
+# --------------------------------------------------------------------------- schema
+
+# What the reference's YAML decoder expects at each key (v0 struct tags of publiccode-parser-go).
+# "str" takes any scalar (numbers and booleans become text, as the reference's decoder does),
+# "bool" only a boolean, ("list", item), ("map", item), ("struct", {key: spec}) in the reference's
+# field order, "urls" a URL or a list of URLs.
+Spec = Any
+_STR, _BOOL = "str", "bool"
+
+
+def _struct(**fields: Spec) -> tuple[str, dict[str, Spec]]:
+    return ("struct", fields)
+
+
+_ORG = _struct(name=_STR, uri=_STR)
+_DEPENDENCY = _struct(name=_STR, versionMin=_STR, versionMax=_STR, optional=_BOOL, version=_STR)
+_IT_SECTION = _struct(
+    countryExtensionVersion=_STR,
+    conforme=_struct(lineeGuidaDesign=_BOOL, modelloInteroperabilita=_BOOL, misureMinimeSicurezza=_BOOL, gdpr=_BOOL),
+    riuso=_struct(codiceIPA=_STR),
+    piattaforme=_struct(spid=_BOOL, pagopa=_BOOL, cie=_BOOL, anpr=_BOOL, io=_BOOL),
+)
+_DESCRIPTION = _struct(
+    localisedName=_STR,
+    genericName=_STR,
+    shortDescription=_STR,
+    longDescription=_STR,
+    documentation=_STR,
+    apiDocumentation=_STR,
+    features=("list", _STR),
+    screenshots=("list", _STR),
+    videos=("list", _STR),
+    awards=("list", _STR),
+)
+SCHEMA: tuple[str, dict[str, Spec]] = _struct(
+    publiccodeYmlVersion=_STR,
+    name=_STR,
+    applicationSuite=_STR,
+    url=_STR,
+    landingURL=_STR,
+    isBasedOn="urls",
+    softwareVersion=_STR,
+    releaseDate=_STR,
+    logo=_STR,
+    monochromeLogo=_STR,
+    organisation=_ORG,
+    inputTypes=("list", _STR),
+    outputTypes=("list", _STR),
+    platforms=("list", _STR),
+    categories=("list", _STR),
+    usedBy=("list", _STR),
+    fundedBy=("list", _ORG),
+    roadmap=_STR,
+    developmentStatus=_STR,
+    softwareType=_STR,
+    supports=("list", _struct(id=_STR)),
+    intendedAudience=_struct(scope=("list", _STR), countries=("list", _STR), unsupportedCountries=("list", _STR)),
+    description=("map", _DESCRIPTION),
+    legal=_struct(license=_STR, mainCopyrightOwner=_STR, repoOwner=_STR, authorsFile=_STR),
+    maintenance=_struct(
+        type=_STR,
+        contractors=("list", _struct(name=_STR, email=_STR, website=_STR, until=_STR)),
+        contacts=("list", _struct(name=_STR, email=_STR, affiliation=_STR, phone=_STR)),
+    ),
+    localisation=_struct(localisationReady=_BOOL, availableLanguages=("list", _STR)),
+    dependsOn=_struct(open=("list", _DEPENDENCY), proprietary=("list", _DEPENDENCY), hardware=("list", _DEPENDENCY)),
+    IT=_IT_SECTION,
+    it=_IT_SECTION,
+)
+
+#: Versions the reference accepts, in its order; the last one is the rule set every file is checked with.
+SUPPORTED_VERSIONS = (
+    "0",
+    "0.2",
+    "0.2.0",
+    "0.2.1",
+    "0.2.2",
+    "0.3",
+    "0.3.0",
+    "0.4",
+    "0.4.0",
+    "0.5.0",
+    "0.5",
+    "0.7.0",
+    "0.7",
+)
+LATEST_VERSION = "0.7"
+
+SUPPORTS_ALIASES = ("gdpr", "eidas", "nis2", "cra", "spid", "cie", "anpr", "pagopa", "io")
+IT_EXTENSION_VERSIONS = ("0.2", "1.0")
+LOGO_EXTENSIONS = (".svg", ".svgz", ".png")
+SCREENSHOT_EXTENSIONS = (".jpg", ".png")
+
+_DATA = Path(__file__).parent / "data"
+
+
+@functools.lru_cache(maxsize=1)
+def _oembed_patterns() -> re.Pattern[str] | None:
+    """The oEmbed providers' URL schemes as one pattern ('*' matches anything), or None if absent."""
+    try:
+        schemes = json.loads((_DATA / "oembed_schemes.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    parts = [re.escape(scheme).replace(r"\*", ".*") for scheme in schemes if isinstance(scheme, str)]
+    return re.compile("(?:" + "|".join(parts) + ")", re.S)
+
+
+@functools.lru_cache(maxsize=1)
+def _ipa_codes() -> frozenset[str] | None:
+    """Codes of the iPA vocabulary (lower case), or None when the data file is not installed."""
+    try:
+        text = (_DATA / "ipa_codes.txt").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def _split_key(key: str) -> list[str]:
+    return key.split(".") if key else []
+
+
+def position_of(root: Node | None, key: str) -> tuple[int, int]:
+    """Line and column the reference reports for ``key`` (its own lookup rules, 1-based; 0 if none).
+
+    A key that is absent points to the first key of the mapping where it was expected, so a
+    missing field is shown where its section starts.
+    """
+    node = root
+    parts = _split_key(key)
+    if node is None or not parts:
+        return 0, 0
+    while parts:
+        part = parts[0]
+        index: int | None = None
+        inner_key: str | None = None
+        base = part
+        match = re.fullmatch(r"(.*)\[([^\[\]]*)\]", part)
+        if match:
+            base = match.group(1)
+            if match.group(2).isdigit():
+                index = int(match.group(2))
+            elif match.group(2):
+                inner_key = match.group(2)
+        if node.kind == "map":
+            for key_node, value_node in node.value:
+                if key_node.kind != "scalar" or str(key_node.value) != base:
+                    continue
+                if index is not None:
+                    if value_node.kind != "seq" or index >= len(value_node.value):
+                        return key_node.line, key_node.column
+                    element = value_node.value[index]
+                    if len(parts) == 1:
+                        return element.line, element.column
+                    node, parts = element, parts[1:]
+                    break
+                if inner_key is not None:
+                    node, parts = value_node, [inner_key, *parts[1:]]
+                    break
+                if len(parts) == 1:
+                    return key_node.line, key_node.column
+                node, parts = value_node, parts[1:]
+                break
+            else:
+                if node.flow:
+                    return node.line, node.column
+                if len(parts) == 1 and node.value:
+                    first = node.value[0][0]
+                    return first.line, first.column
+                return 0, 0
+        else:
+            return node.line, node.column
+    return 0, 0
+
+
+def key_at_line(root: Node | None, line: int) -> str:
+    """The full key of the first entry that starts on ``line`` (the reference's rule for decode errors)."""
+    if root is None:
+        return ""
+    work: list[tuple[Node, str]] = [(root, "")]
+    while work:
+        node, prefix = work.pop()
+        children: list[tuple[Node, str]] = []
+        if node.kind == "map":
+            for key_node, value_node in node.value:
+                name = str(key_node.value) if key_node.kind == "scalar" else ""
+                full = f"{prefix}.{name}" if prefix else name
+                if key_node.line == line:
+                    return full
+                children.append((value_node, full))
+        elif node.kind == "seq":
+            for position, element in enumerate(node.value):
+                full = f"{prefix}[{position}]"
+                if element.line == line:
+                    return full
+                children.append((element, full))
+        work.extend(reversed(children))
+    return ""
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+class _DecodeError(Exception):
+    def __init__(self, code: str, node: Node, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.node = node
+        self.params = params
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) >= 1e21 else str(int(value))
+    return str(value)
+
+
+def _decode(spec: Spec, node: Node) -> Any:
+    """Decode ``node`` as the reference does; raise _DecodeError for the first problem found.
+
+    A nested section with a problem is dropped whole by the reference (the parent keeps its zero
+    value), so callers only use the value when no error was raised.
+    """
+    if node.kind == "scalar" and node.value is None:
+        return None
+    if spec == _STR:
+        if node.kind != "scalar":
+            raise _DecodeError("wrong_type", node)
+        return node.value if isinstance(node.value, str) else node.text
+    if spec == _BOOL:
+        if node.kind != "scalar" or not isinstance(node.value, bool):
+            raise _DecodeError("wrong_type", node)
+        return node.value
+    if spec == "urls":
+        if node.kind == "seq":
+            return [_decode(_STR, child) for child in node.value]
+        return [_decode(_STR, node)]
+    kind, inner = spec
+    if kind == "list":
+        if node.kind != "seq":
+            raise _DecodeError("wrong_type", node)
+        items = []
+        first: _DecodeError | None = None
+        for child in node.value:
+            try:
+                items.append(_decode(inner, child))
+            except _DecodeError as exc:
+                first = first or exc
+        if first is not None:
+            raise first
+        return items
+    if kind == "map":
+        if node.kind != "map":
+            raise _DecodeError("wrong_type", node)
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            mapping[_scalar_text(key_node.value) if key_node.kind == "scalar" else ""] = _decode(inner, value_node)
+        return mapping
+    values, error = _decode_struct(inner, node)
+    if error is not None:
+        raise error
+    return values
+
+
+def _decode_struct(fields: dict[str, Spec], node: Node) -> tuple[dict[str, Any], _DecodeError | None]:
+    """Decode a mapping into the fields it may have; the values decoded and the first problem.
+
+    Type problems come first, in field order; unknown keys are reported only when there are none.
+    """
+    if node.kind != "map":
+        return {}, _DecodeError("wrong_type", node)
+    present: dict[str, tuple[Node, Node]] = {}
+    unknown: list[Node] = []
+    for key_node, value_node in node.value:
+        name = _scalar_text(key_node.value) if key_node.kind == "scalar" else ""
+        if name in fields:
+            present[name] = (key_node, value_node)
+        else:
+            unknown.append(key_node)
+    values: dict[str, Any] = {}
+    first: _DecodeError | None = None
+    for name, spec in fields.items():
+        if name not in present:
+            continue
+        try:
+            values[name] = _decode(spec, present[name][1])
+        except _DecodeError as exc:
+            first = first or exc
+    if first is None and unknown:
+        key_node = unknown[0]
+        first = _DecodeError("unknown_key", key_node, key=_scalar_text(key_node.value))
+    return values, first
+
+
+# --------------------------------------------------------------------------- value checks (reference rules)
+
+
+def _go_url(value: str) -> tuple[str, str, str, str] | None:
+    """(scheme, host, opaque, fragment) as Go's url.Parse would see them, or None if it fails."""
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
+        return None
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):(.*)\Z", value, re.S)
+    scheme, rest = (match.group(1), match.group(2)) if match else ("", value)
+    if not match and ":" in value.split("/", 1)[0]:
+        return None  # "first path segment in URL cannot contain colon"
+    rest, _, fragment = rest.partition("#")
+    if re.search(r"%(?![0-9A-Fa-f]{2})", rest):
+        return None
+    host = ""
+    opaque = ""
+    if rest.startswith("//"):
+        authority = rest[2:].split("/", 1)[0].split("?", 1)[0]
+        host = authority.rsplit("@", 1)[-1]
+        if host.startswith("["):
+            if "]" not in host:
+                return None
+        elif ":" in host:
+            port = host.rsplit(":", 1)[1]
+            if port and not port.isdigit():
+                return None
+    elif scheme and not rest.startswith("/"):
+        opaque = rest.split("?", 1)[0]
+    return scheme.lower(), host, opaque, fragment
+
+
+def _is_url(value: str) -> bool:
+    parts = _go_url(value.strip()) if value.strip() == value else None
+    if parts is None:
+        return False
+    scheme, host, opaque, fragment = parts
+    if not scheme:
+        return False
+    if scheme == "file":
+        return True
+    return bool(host or fragment or opaque)
+
+
+def _is_http_url(value: str) -> bool:
+    if not _is_url(value):
+        return False
+    parts = _go_url(value)
+    return parts is not None and parts[0] in ("http", "https") and bool(parts[1])
+
+
+def _is_request_uri(value: str) -> bool:
+    """Go's url.ParseRequestURI: an absolute URL or an absolute path."""
+    if value.startswith("/"):
+        return _go_url(value) is not None
+    parts = _go_url(value)
+    return parts is not None and bool(parts[0])
+
+
+_URN = re.compile(r"(?i)urn:[a-z0-9][a-z0-9-]{0,31}:[a-z0-9()+,\-.:=@;$_!*'%/?#]+")
+
+
+def _organisation_uri_problem(value: str) -> str | None:
+    parts = _go_url(value) if _is_request_uri(value) and not value.startswith("/") else None
+    if parts is None:
+        return "uri"
+    scheme, host, opaque, _fragment = parts
+    if scheme == "urn":
+        if not _URN.fullmatch(value):
+            return "uri"
+        if opaque.lower().startswith("x-italian-pa:"):
+            codes = _ipa_codes()
+            if codes is not None and opaque[len("x-italian-pa:") :].lower() not in codes:
+                return "ipa_uri"
+        return None
+    return None if host else "uri"
+
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?",
+)
+_MIME = re.compile(r" *[A-Za-z0-9][A-Za-z0-9!#$&^_-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126} *")
+
+
+def _is_date(value: str) -> bool:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_country(value: str) -> bool:
+    if value != value.upper() and value != value.lower():
+        return False
+    return len(value) == 2 and value.isascii() and pycountry.countries.get(alpha_2=value.upper()) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_spdx(expression: str) -> bool:
+    if not expression.strip():
+        return False
+    # Custom identifiers are part of the SPDX expression grammar; the licence list cannot know them.
+    expression = re.sub(r"\b(?:DocumentRef-[A-Za-z0-9.-]+:)?LicenseRef-[A-Za-z0-9.-]+", "MIT", expression)
+    try:
+        info = _spdx().validate(expression)
+    except Exception:  # the library raises internal errors on some malformed inputs
+        return False
+    return not info.errors
+
+
+def _supports_problem(value: str) -> str | None:
+    if value.startswith("alias:"):
+        return None if value[len("alias:") :] in SUPPORTS_ALIASES else "supports_alias"
+    parts = _go_url(value) if _is_request_uri(value) else None
+    if parts is None:
+        return "supports_id"
+    if parts[0] == "urn":
+        return None if _URN.fullmatch(value) else "supports_id"
+    return None if parts[0] and parts[1] else "supports_id"
+
+
+def _png_is_readable(content: bytes) -> bool:
+    """Whether the PNG header decodes (signature and a sane IHDR chunk), as image.DecodeConfig checks."""
+    if len(content) < 33 or content[:8] != b"\x89PNG\r\n\x1a\n" or content[12:16] != b"IHDR":
+        return False
+    length = int.from_bytes(content[8:12], "big")
+    width = int.from_bytes(content[16:20], "big")
+    height = int.from_bytes(content[20:24], "big")
+    bit_depth, colour_type = content[24], content[25]
+    allowed_depths = {0: {1, 2, 4, 8, 16}, 2: {8, 16}, 3: {1, 2, 4, 8}, 4: {8, 16}, 6: {8, 16}}
+    return length == 13 and width > 0 and height > 0 and bit_depth in allowed_depths.get(colour_type, set())
+
+
+# --------------------------------------------------------------------------- assets
+
+
+class AssetReader:
+    """Gives access to the repository's files for the logo, screenshot and authors-file checks.
+
+    ``read(path)`` returns the file's bytes or None when there is no such file; ``describe`` is how
+    the path is shown in messages. The default reads a local checkout.
+    """
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+
+    def read(self, path: str) -> bytes | None:
+        target = (self.root / path).resolve()
+        if target != self.root and self.root not in target.parents:
+            return None  # ".." must not leave the checkout
+        try:
+            return target.read_bytes() if target.is_file() else None
+        except OSError:
+            return None
+
+
 # --------------------------------------------------------------------------- the validator
 
 
-def _path(base: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{base}[{key}]"
-    return f"{base}.{key}" if base else key
+@dataclass
+class _Found:
+    key: str
+    code: str
+    severity: Severity
+    params: dict[str, Any]
 
 
-class _Validator:
-    """Walks one parsed document and collects issues. One instance per file."""
+def _field(key: str) -> str:
+    """The last part of a key, as the reference names a field in its messages."""
+    last = key.rsplit(".", 1)[-1]
+    return last.rsplit("]", 1)[0] + "]" if last.endswith("]") and "[" in last else last
 
-    def __init__(self, data: dict[Any, Any], minor: int) -> None:
-        self.data = data
-        self.minor = minor
-        self.errors: list[Issue] = []
-        self.warnings: list[Issue] = []
 
-    # -- reporting
-    def error(self, path: str, message: str) -> None:
-        if len(self.errors) < _ISSUES_CAP:
-            self.errors.append(Issue(path, message, "error"))
+class _Checker:
+    def __init__(self, assets: AssetReader | None) -> None:
+        self.found: list[_Found] = []
+        self.assets = assets
 
-    def warn(self, path: str, message: str) -> None:
-        if len(self.warnings) < _ISSUES_CAP:
-            self.warnings.append(Issue(path, message, "warning"))
+    def add(self, key: str, code: str, severity: Severity = "error", **params: Any) -> None:
+        if len(self.found) < 2 * _ISSUES_CAP:
+            params.setdefault("field", _field(key))
+            self.found.append(_Found(key, code, severity, params))
 
-    # -- typed getters: each reports its own type errors and returns None when unusable
-    def mapping(self, parent: Any, key: str, path: str, *, required: bool = False) -> dict | None:
-        value = parent.get(key, _MISSING) if isinstance(parent, dict) else _MISSING
-        if value is _MISSING or value is None:
-            if required:
-                self.error(path, f"The section `{path}` is required.")
-            return None
-        if not isinstance(value, dict):
-            self.error(path, f"`{path}` must be a mapping of keys, not {_type_name(value)}.")
-            return None
-        return value
+    # -- reference struct-tag rules, in the reference's field order
+    def validate(self, doc: dict[str, Any]) -> None:
+        if not doc.get("name"):
+            self.add("name", "required")
+        url = doc.get("url")
+        if not url:
+            self.add("url", "required")
+        elif not _is_url(url):
+            self.add("url", "url")
+        if doc.get("landingURL") is not None and not _is_http_url(doc["landingURL"]):
+            self.add("landingURL", "http_url")
+        for index, value in enumerate(doc.get("isBasedOn") or []):
+            if not _is_url(value or ""):
+                self.add(f"isBasedOn[{index}]", "url")
+        if doc.get("releaseDate") is not None and not _is_date(doc["releaseDate"]):
+            self.add("releaseDate", "date")
+        if doc.get("organisation") is not None:
+            self.organisation(doc["organisation"], "organisation")
+        for key in ("inputTypes", "outputTypes"):
+            for index, value in enumerate(doc.get(key) or []):
+                if not _MIME.fullmatch(value or ""):
+                    self.add(f"{key}[{index}]", "mime")
+        if not doc.get("platforms"):
+            self.add("platforms", "not_empty")
+        for index, value in enumerate(doc.get("categories") or []):
+            if value not in CATEGORIES:
+                self.add(f"categories[{index}]", "category")
+        for index, funder in enumerate(doc.get("fundedBy") or []):
+            if funder is not None:
+                self.organisation(funder, f"fundedBy[{index}]")
+        if doc.get("roadmap") is not None and not _is_http_url(doc["roadmap"]):
+            self.add("roadmap", "http_url")
+        self.one_of(doc.get("developmentStatus"), "developmentStatus", DEVELOPMENT_STATUSES)
+        self.one_of(doc.get("softwareType"), "softwareType", SOFTWARE_TYPES)
+        for index, support in enumerate(doc.get("supports") or []):
+            key = f"supports[{index}].id"
+            value = (support or {}).get("id")
+            if not value:
+                self.add(key, "required")
+            elif problem := _supports_problem(value):
+                self.add(key, problem, aliases=", ".join(SUPPORTS_ALIASES))
+        audience = doc.get("intendedAudience") or {}
+        for index, value in enumerate(audience.get("scope") or []):
+            if value not in SCOPES:
+                self.add(f"intendedAudience.scope[{index}]", "scope")
+        for key in ("countries", "unsupportedCountries"):
+            for index, value in enumerate(audience.get(key) or []):
+                if not _is_country(value or ""):
+                    self.add(f"intendedAudience.{key}[{index}]", "country")
+        self.descriptions(doc.get("description"))
+        legal = doc.get("legal") or {}
+        if not legal.get("license"):
+            self.add("legal.license", "required")
+        elif not _is_spdx(legal["license"]):
+            self.add("legal.license", "spdx")
+        self.maintenance(doc.get("maintenance") or {})
+        localisation = doc.get("localisation") or {}
+        if localisation.get("localisationReady") is None:
+            self.add("localisation.localisationReady", "required")
+        languages = localisation.get("availableLanguages")
+        if languages is None:
+            self.add("localisation.availableLanguages", "required")
+        elif not languages:
+            self.add("localisation.availableLanguages", "not_empty")
+        else:
+            for index, value in enumerate(languages):
+                if _bcp47_problem(value or ""):
+                    self.add(f"localisation.availableLanguages[{index}]", "bcp47")
+        for kind in ("open", "proprietary", "hardware"):
+            for index, dependency in enumerate((doc.get("dependsOn") or {}).get(kind) or []):
+                if not (dependency or {}).get("name"):
+                    self.add(f"dependsOn.{kind}[{index}].name", "required")
+        for section in ("IT", "it"):
+            self.italian(doc.get(section), section)
 
-    def string(
-        self, parent: Any, key: str, path: str, *, required: bool = False, lenient_number: bool = False
-    ) -> str | None:
-        value = parent.get(key, _MISSING) if isinstance(parent, dict) else _MISSING
-        if value is _MISSING or value is None or value == "":
-            if required:
-                self.error(path, f"`{path}` is required.")
-            return None
-        return self.as_string(value, path, lenient_number=lenient_number)
+    def organisation(self, organisation: dict[str, Any], key: str) -> None:
+        uri = organisation.get("uri")
+        if not uri:
+            self.add(f"{key}.uri", "required")
+        elif problem := _organisation_uri_problem(uri):
+            self.add(f"{key}.uri", problem)
 
-    def as_string(self, value: Any, path: str, *, lenient_number: bool = False) -> str | None:
-        if isinstance(value, str):
-            return value
-        if lenient_number and isinstance(value, int | float) and not isinstance(value, bool):
-            # YAML turns 1.10 into the float 1.1; the text we return may not be what was meant.
-            self.warn(path, f"`{path}` should be a quoted string; the number {value!r} was read as text.")
-            return str(value)
-        self.error(path, f"`{path}` must be a string, not {_type_name(value)}.")
-        return None
+    def one_of(self, value: str | None, key: str, allowed: tuple[str, ...]) -> None:
+        if not value:
+            self.add(key, "required")
+        elif value not in allowed:
+            self.add(key, "one_of", values=", ".join(allowed))
 
-    def string_list(
-        self, parent: Any, key: str, path: str, *, required: bool = False, allow_single: bool = False
-    ) -> list[tuple[str, str]] | None:
-        """Return [(item_path, text)] for a list of strings; non-string items are reported."""
-        value = parent.get(key, _MISSING) if isinstance(parent, dict) else _MISSING
-        if value is _MISSING or value is None:
-            if required:
-                self.error(path, f"`{path}` is required.")
-            return None
-        if allow_single and isinstance(value, str):
-            return [(path, value)]
-        if not isinstance(value, list):
-            self.error(path, f"`{path}` must be a list, not {_type_name(value)}.")
-            return None
-        items: list[tuple[str, str]] = []
-        for index, item in enumerate(value):
-            item_path = _path(path, index)
-            text = self.as_string(item, item_path)
-            if text is not None:
-                if not text.strip():
-                    self.error(item_path, f"`{item_path}` must not be empty.")
-                else:
-                    items.append((item_path, text))
-        return items
+    def descriptions(self, descriptions: dict[str, Any] | None) -> None:
+        if not descriptions:
+            self.add("description", "not_empty")
+            return
+        if any(_bcp47_problem(lang) for lang in descriptions):
+            self.add("description", "bcp47")
+        for lang, block in descriptions.items():
+            # The reference names map entries "description.en" but keeps brackets around keys
+            # that are not purely alphabetic ("description[en-US]").
+            base = f"description.{lang}" if lang.isalpha() else f"description[{lang}]"
+            block = block or {}
+            generic = block.get("genericName") or ""
+            if _text_length(generic) > 35:
+                self.add(f"{base}.genericName", "max_length", limit=35)
+            short = block.get("shortDescription") or ""
+            if not short:
+                self.add(f"{base}.shortDescription", "required")
+            elif _text_length(short) > 150:
+                self.add(f"{base}.shortDescription", "max_length", limit=150)
+            long = block.get("longDescription") or ""
+            if not long:
+                self.add(f"{base}.longDescription", "required")
+            elif _text_length(long) < 150:
+                self.add(f"{base}.longDescription", "min_length", limit=150)
+            elif _text_length(long) > 10_000:
+                self.add(f"{base}.longDescription", "max_length", limit=10_000)
+            for key in ("documentation", "apiDocumentation"):
+                if block.get(key) is not None and not _is_http_url(block[key]):
+                    self.add(f"{base}.{key}", "http_url")
+            if not block.get("features"):
+                self.add(f"{base}.features", "not_empty")
+            for index, video in enumerate(block.get("videos") or []):
+                if video is not None and not _is_http_url(video):
+                    self.add(f"{base}.videos[{index}]", "http_url")
 
-    def boolean(self, parent: Any, key: str, path: str, *, required: bool = False) -> bool | None:
-        value = parent.get(key, _MISSING) if isinstance(parent, dict) else _MISSING
-        if value is _MISSING or value is None:
-            if required:
-                self.error(path, f"`{path}` is required.")
-            return None
-        if not isinstance(value, bool):
-            self.error(path, f"`{path}` must be a boolean (true or false), not {_type_name(value)}.")
-            return None
-        return value
+    def maintenance(self, maintenance: dict[str, Any]) -> None:
+        kind = maintenance.get("type")
+        self.one_of(kind, "maintenance.type", MAINTENANCE_TYPES)
+        contractors = maintenance.get("contractors")
+        contacts = maintenance.get("contacts")
+        if kind == "contract" and contractors is None:
+            self.add("maintenance.contractors", "required_if", value="contract")
+        elif kind != "contract" and contractors is not None:
+            self.add("maintenance.contractors", "excluded_unless")
+        else:
+            for index, contractor in enumerate(contractors or []):
+                key = f"maintenance.contractors[{index}]"
+                contractor = contractor or {}
+                if not contractor.get("name"):
+                    self.add(f"{key}.name", "required")
+                if contractor.get("email") and not _EMAIL.fullmatch(contractor["email"]):
+                    self.add(f"{key}.email", "email")
+                if contractor.get("website") is not None and not _is_http_url(contractor["website"]):
+                    self.add(f"{key}.website", "http_url")
+                if not contractor.get("until"):
+                    self.add(f"{key}.until", "required")
+                elif not _is_date(contractor["until"]):
+                    self.add(f"{key}.until", "date")
+        if kind in ("community", "internal") and contacts is None:
+            self.add("maintenance.contacts", "required_if", value=kind)
+        else:
+            for index, contact in enumerate(contacts or []):
+                key = f"maintenance.contacts[{index}]"
+                contact = contact or {}
+                if not contact.get("name"):
+                    self.add(f"{key}.name", "required")
+                if contact.get("email") and not _EMAIL.fullmatch(contact["email"]):
+                    self.add(f"{key}.email", "email")
 
-    def unknown_keys(self, mapping: dict, allowed: set[str] | dict, path: str) -> None:
-        for key in mapping:
-            if key not in allowed:
-                where = _path(path, str(key))
-                self.warn(where, f"Unknown key `{where}`; it is not part of the publiccode.yml standard.")
+    def italian(self, section: dict[str, Any] | None, key: str) -> None:
+        if section is None:
+            return
+        version = section.get("countryExtensionVersion")
+        if version is not None and version not in IT_EXTENSION_VERSIONS:
+            self.add(f"{key}.countryExtensionVersion", "one_of", values=", ".join(IT_EXTENSION_VERSIONS))
+        code = (section.get("riuso") or {}).get("codiceIPA")
+        if code:
+            codes = _ipa_codes()
+            if codes is None:
+                self.add(f"{key}.riuso.codiceIPA", "ipa_not_checked", "info")
+            elif code.lower() not in codes:
+                self.add(f"{key}.riuso.codiceIPA", "ipa_code")
 
-    def deprecated(self, path: str, pattern: str | None = None) -> None:
-        since, advice = _DEPRECATED[pattern or path]
-        if self.minor >= since:
-            self.warn(path, f"`{path}` is deprecated since publiccode.yml 0.{since}; {advice}.")
+    # -- the reference's checks beyond struct tags (files, oEmbed, deprecations)
+    def beyond_tags(self, doc: dict[str, Any]) -> None:
+        for key in ("logo", "monochromeLogo"):
+            value = doc.get(key)
+            if not value:
+                continue
+            if key == "monochromeLogo":
+                self.add(key, "deprecated_use", "warning", replacement="logo")
+            if self.relative_path_or_url(value, key):
+                self.asset(value, key, LOGO_EXTENSIONS, png_check=True)
+        audience = doc.get("intendedAudience") or {}
+        for key in ("countries", "unsupportedCountries"):
+            for index, value in enumerate(audience.get(key) or []):
+                if value and _is_country(value) and value == value.lower() and value != value.upper():
+                    self.add(f"intendedAudience.{key}[{index}]", "country_lowercase", "warning", upper=value.upper())
+        legal = doc.get("legal") or {}
+        if legal.get("authorsFile") is not None:
+            self.add("legal.authorsFile", "deprecated_drop", "warning")
+            if self.relative_path_or_url(legal["authorsFile"], "legal.authorsFile"):
+                self.asset(legal["authorsFile"], "legal.authorsFile", None, png_check=False)
+        if legal.get("repoOwner") is not None:
+            self.add("legal.repoOwner", "deprecated_use", "warning", replacement="organisation.name")
+        for key in ("inputTypes", "outputTypes"):
+            if doc.get(key) is not None:
+                self.add(key, "deprecated_drop", "warning")
+        oembed = _oembed_patterns()
+        for lang, block in (doc.get("description") or {}).items():
+            block = block or {}
+            if block.get("genericName"):
+                self.add(f"description.{lang}.genericName", "deprecated_drop", "warning")
+            for index, value in enumerate(block.get("screenshots") or []):
+                key = f"description.{lang}.screenshots[{index}]"
+                if self.relative_path_or_url(value or "", key):
+                    self.asset(value or "", key, SCREENSHOT_EXTENSIONS, png_check=False)
+            for index, value in enumerate(block.get("videos") or []):
+                if value is not None and oembed is not None and not oembed.fullmatch(value):
+                    self.add(f"description.{lang}.videos[{index}]", "oembed")
+        section = doc.get("IT")
+        if doc.get("it") is not None:
+            self.add("it", "it_lowercase", "warning")
+            section = doc["it"] if section is None else section
+            if doc.get("IT") is not None:
+                self.add("it", "it_duplicate")
+        if section is not None:
+            if section.get("conforme") is not None:
+                self.add("IT.conforme", "deprecated_drop", "warning")
+            code = (section.get("riuso") or {}).get("codiceIPA")
+            codes = _ipa_codes()
+            if code and codes is not None and code.lower() in codes:
+                self.add("IT.riuso.codiceIPA", "deprecated_ipa", "warning", ipa=code)
 
-    # -- field families
-    def http_url(self, value: str, path: str) -> bool:
-        problem = _http_url_problem(value)
-        if problem:
-            self.error(path, f"`{path}` {problem}: '{value[:200]}'.")
+    def relative_path_or_url(self, value: str, key: str) -> bool:
+        if value.startswith("/"):
+            self.add(key, "absolute_path")
+            return False
+        if value.startswith("file:"):
+            self.add(key, "file_url")
             return False
         return True
 
-    def asset_path(self, value: str, path: str, extensions: tuple[str, ...]) -> None:
-        """A file reference: a path relative to the repository root or an absolute http(s) URL."""
-        scheme = urlsplit(value).scheme.lower() if ":" in value else ""
-        if scheme and len(scheme) > 1:  # "C:" style drive letters are caught below as absolute paths
-            if scheme in ("http", "https"):
-                self.http_url(value, path)
-            else:
-                self.error(path, f"`{path}` must be a relative path or an http(s) URL, not a {scheme}: URL.")
-                return
-        elif value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:[\\/]", value):
-            self.error(path, f"`{path}` must be a path relative to the repository root, not an absolute path.")
+    def asset(self, value: str, key: str, extensions: tuple[str, ...] | None, *, png_check: bool) -> None:
+        if _is_request_uri(value):
+            return  # an absolute URL: only fetching it could tell, and this validator never does
+        path = posixpath.normpath(value) if value else "."
+        extension = posixpath.splitext(path)[1].lower()
+        if extensions is not None and extension not in extensions:
+            self.add(key, "extension", allowed=", ".join(extensions), path=value)
             return
-        elif ".." in re.split(r"[\\/]", value):
-            self.error(path, f"`{path}` must stay inside the repository ('..' is not allowed).")
+        if self.assets is None:
+            self.add(key, "not_checked", "info", path=value)
             return
-        if not urlsplit(value).path.lower().endswith(extensions):
-            allowed = ", ".join(ext.lstrip(".").upper() for ext in extensions)
-            self.warn(path, f"`{path}` should point to a file of type {allowed}.")
+        content = self.assets.read(path)
+        if content is None:
+            self.add(key, "no_such_file", path=value)
+        elif png_check and extension == ".png" and not _png_is_readable(content):
+            self.add(key, "not_png", path=value)
 
-    def date_value(self, value: Any, path: str) -> date | None:
-        if isinstance(value, datetime):
-            self.error(path, f"`{path}` must be a date in the form YYYY-MM-DD, without a time.")
-            return None
-        if isinstance(value, date):
-            return value
-        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self.error(path, f"`{path}` must be a date in the form YYYY-MM-DD.")
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.error(path, f"`{path}` is not a real calendar date: '{value}'.")
-            return None
 
-    def email(self, value: str, path: str) -> None:
-        try:
-            validate_email(value, check_deliverability=False)
-        except EmailNotValidError:
-            self.error(path, f"`{path}` is not a valid e-mail address: '{value[:200]}'.")
-
-    def organisation_uri(self, value: str, path: str) -> None:
-        # The standard allows persistent identifiers as well as web addresses.
-        if value.lower().startswith("urn:"):
-            if not re.fullmatch(r"(?i)urn:[a-z0-9][a-z0-9-]{0,31}:\S+", value):
-                self.error(path, f"`{path}` is not a well-formed URN: '{value[:200]}'.")
-            return
-        self.http_url(value, path)
-
-    # -- the document
-    def run(self) -> None:
-        data = self.data
-        for key in data:
-            if not isinstance(key, str):
-                self.error(str(key), f"Keys must be strings; found {_type_name(key)} {key!r}.")
-            elif key not in _TOP_LEVEL_KEYS:
-                self.warn(key, f"Unknown top-level key `{key}`; it is not part of the publiccode.yml standard.")
-            elif _TOP_LEVEL_KEYS[key] > self.minor:
-                self.warn(
-                    key,
-                    f"`{key}` was introduced in publiccode.yml 0.{_TOP_LEVEL_KEYS[key]}; "
-                    f"declare that version or newer to use it.",
-                )
-        self.check_identity()
-        self.check_vocabularies()
-        self.check_description()
-        self.check_legal()
-        self.check_maintenance()
-        self.check_localisation()
-        self.check_dependencies()
-        self.check_organisations()
-        self.check_audience()
-        self.check_country_sections()
-        for key in ("monochromeLogo", "inputTypes", "outputTypes"):
-            if key in data:
-                self.deprecated(key)
-
-    def check_identity(self) -> None:
-        data = self.data
-        self.string(data, "name", "name", required=True)
-        self.string(data, "applicationSuite", "applicationSuite")
-        url = self.string(data, "url", "url", required=True)
-        if url is not None and self.http_url(url, "url") and not _looks_like_repository(url):
-            self.warn(
-                "url",
-                "`url` does not look like a source code repository URL; it should point to the repository.",
-            )
-        for key in ("landingURL", "roadmap"):
-            value = self.string(data, key, key)
-            if value is not None:
-                self.http_url(value, key)
-        based_on = self.string_list(data, "isBasedOn", "isBasedOn", allow_single=True)
-        for item_path, value in based_on or []:
-            try:
-                parts = urlsplit(value)
-            except ValueError:
-                parts = None
-            if parts is None or not parts.scheme or not (parts.netloc or parts.path):
-                self.error(item_path, f"`{item_path}` must be the URL of the original repository.")
-        version = self.string(data, "softwareVersion", "softwareVersion", lenient_number=True)
-        release = data.get("releaseDate")
-        if release is not None:
-            self.date_value(release, "releaseDate")
-        elif self.minor == 2:
-            self.error("releaseDate", "`releaseDate` is required in publiccode.yml 0.2.")
-        elif version is not None:
-            self.warn("releaseDate", "`releaseDate` should be given when `softwareVersion` is.")
-        for key, extensions in (
-            ("logo", (".svg", ".svgz", ".png")),
-            ("monochromeLogo", (".svg", ".svgz", ".png")),
-        ):
-            value = self.string(data, key, key)
-            if value is not None:
-                self.asset_path(value, key, extensions)
-        self.string_list(data, "usedBy", "usedBy")
-        for key in ("inputTypes", "outputTypes"):
-            for item_path, value in self.string_list(data, key, key) or []:
-                if not re.fullmatch(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*", value):
-                    self.error(item_path, f"`{item_path}` is not a media type (RFC 6838) such as text/plain.")
-
-    def check_vocabularies(self) -> None:
-        data = self.data
-        status = self.string(data, "developmentStatus", "developmentStatus", required=True)
-        if status is not None and status not in DEVELOPMENT_STATUSES:
-            self.error(
-                "developmentStatus",
-                f"`developmentStatus` must be one of {', '.join(DEVELOPMENT_STATUSES)}; got '{status}'.",
-            )
-        software_type = self.string(data, "softwareType", "softwareType", required=True)
-        if software_type == "standalone":
-            self.error(
-                "softwareType",
-                "`softwareType` 'standalone' is no longer allowed; use standalone/web, standalone/desktop, "
-                "standalone/mobile, standalone/backend, standalone/iot or standalone/other.",
-            )
-        elif software_type is not None and software_type not in SOFTWARE_TYPES:
-            self.error(
-                "softwareType",
-                f"`softwareType` must be one of {', '.join(SOFTWARE_TYPES)}; got '{software_type}'.",
-            )
-        platforms = self.string_list(data, "platforms", "platforms", required=True, allow_single=True)
-        if platforms is not None and not platforms and not isinstance(data.get("platforms"), str):
-            self.error("platforms", "`platforms` must list at least one platform.")
-        for item_path, value in platforms or []:
-            if value not in PLATFORMS:
-                self.warn(
-                    item_path,
-                    f"Platform '{value}' is not one of the predefined values ({', '.join(PLATFORMS)}).",
-                )
-        # categories was mandatory up to 0.2.x and became optional in 0.3.
-        categories = self.string_list(data, "categories", "categories", required=self.minor == 2)
-        if categories is not None and not categories and self.minor == 2:
-            self.error("categories", "`categories` must list at least one category.")
-        for item_path, value in categories or []:
-            if value not in CATEGORIES:
-                self.error(item_path, f"Unknown category '{value}'; see the standard's categories list.")
-
-    def check_description(self) -> None:
-        description = self.mapping(self.data, "description", "description", required=True)
-        if description is None:
-            return
-        if not description:
-            self.error("description", "`description` must contain at least one language.")
-            return
-        has_long = False
-        has_features = False
-        languages: list[tuple[str, dict]] = []
-        for lang, block in description.items():
-            path = _path("description", str(lang))
-            if not isinstance(lang, str):
-                self.error(path, f"Language keys must be strings; found {_type_name(lang)}.")
-                continue
-            problem = _bcp47_problem(lang)
-            if problem:
-                self.error(path, f"The language key '{lang}' {problem} (BCP 47 expected, e.g. en, it, de-AT).")
-            if not isinstance(block, dict):
-                self.error(path, f"`{path}` must be a mapping, not {_type_name(block)}.")
-                continue
-            languages.append((path, block))
-            self.unknown_keys(block, _DESCRIPTION_KEYS, path)
-            self.string(block, "localisedName", _path(path, "localisedName"))
-            generic = self.string(block, "genericName", _path(path, "genericName"))
-            if generic is not None:
-                self.deprecated(_path(path, "genericName"), "description.*.genericName")
-                if _text_length(generic) > 35:
-                    self.error(_path(path, "genericName"), f"`{path}.genericName` must be at most 35 characters.")
-            short = self.string(block, "shortDescription", _path(path, "shortDescription"), required=True)
-            if short is not None and _text_length(short) > 150:
-                self.error(
-                    _path(path, "shortDescription"),
-                    f"`{path}.shortDescription` must be at most 150 characters; has {_text_length(short)}.",
-                )
-            long = self.string(block, "longDescription", _path(path, "longDescription"))
-            if long is not None:
-                has_long = True
-                length = _text_length(long)
-                if length < 150:
-                    self.error(
-                        _path(path, "longDescription"),
-                        f"`{path}.longDescription` must be at least 150 characters; it has {length}.",
-                    )
-                elif length > 10_000:
-                    self.error(
-                        _path(path, "longDescription"),
-                        f"`{path}.longDescription` must be at most 10,000 characters; it has {length}.",
-                    )
-            for key in ("documentation", "apiDocumentation"):
-                value = self.string(block, key, _path(path, key))
-                if value is not None:
-                    self.http_url(value, _path(path, key))
-            features = self.string_list(block, "features", _path(path, "features"))
-            if features is not None:
-                if not features:
-                    self.error(_path(path, "features"), f"`{path}.features` must list at least one feature.")
-                has_features = has_features or bool(features)
-                for item_path, value in features:
-                    if _text_length(value) > 100:
-                        self.warn(item_path, f"`{item_path}` should be a short phrase of at most 100 characters.")
-            for item_path, value in self.string_list(block, "screenshots", _path(path, "screenshots")) or []:
-                self.asset_path(value, item_path, (".png", ".jpg", ".jpeg"))
-            for item_path, value in self.string_list(block, "videos", _path(path, "videos")) or []:
-                self.http_url(value, item_path)
-            self.string_list(block, "awards", _path(path, "awards"))
-        if languages and not has_long:
-            for path, _block in languages:
-                self.error(_path(path, "longDescription"), f"`{path}.longDescription` is required.")
-        elif has_long:
-            for path, block in languages:
-                if "longDescription" not in block:
-                    self.warn(_path(path, "longDescription"), f"`{path}` has no longDescription.")
-        if languages and not has_features:
-            for path, block in languages:
-                if "features" not in block:
-                    self.error(_path(path, "features"), f"`{path}.features` is required (list the main features).")
-        elif has_features:
-            for path, block in languages:
-                if "features" not in block:
-                    self.warn(_path(path, "features"), f"`{path}` has no features list.")
-
-    def check_legal(self) -> None:
-        legal = self.mapping(self.data, "legal", "legal", required=True)
-        if legal is None:
-            return
-        self.unknown_keys(legal, {"license", "mainCopyrightOwner", "repoOwner", "authorsFile"}, "legal")
-        licence = self.string(legal, "license", "legal.license", required=True)
-        if licence is not None:
-            self.check_licence(licence)
-        self.string(legal, "mainCopyrightOwner", "legal.mainCopyrightOwner")
-        if self.string(legal, "repoOwner", "legal.repoOwner") is not None:
-            self.deprecated("legal.repoOwner")
-        authors = self.string(legal, "authorsFile", "legal.authorsFile")
-        if authors is not None:
-            self.deprecated("legal.authorsFile")
-            self.asset_path(authors, "legal.authorsFile", ("",))
-
-    def check_licence(self, expression: str) -> None:
-        path = "legal.license"
-        try:
-            info = _spdx().validate(expression)
-        except Exception:  # the library raises internal errors on some malformed inputs
-            self.error(path, f"`{path}` is not a valid SPDX licence expression: '{expression[:200]}'.")
-            return
-        if not info.errors:
-            normalised = info.normalized_expression
-            if normalised and normalised != " ".join(expression.split()):
-                self.warn(path, f"`{path}` '{expression}' is better written as the SPDX expression '{normalised}'.")
-            return
-        invalid = [s for s in info.invalid_symbols if s]
-        if invalid and all(s.startswith("LicenseRef-") for s in invalid):
-            self.warn(
-                path,
-                f"`{path}` uses a custom licence reference ({', '.join(invalid)}) that cannot be checked.",
-            )
-            return
-        if invalid:
-            self.error(path, f"`{path}` contains unknown SPDX licence identifiers: {', '.join(invalid)}.")
-        else:
-            self.error(path, f"`{path}` is not a valid SPDX licence expression: '{expression[:200]}'.")
-
-    def check_maintenance(self) -> None:
-        maintenance = self.mapping(self.data, "maintenance", "maintenance", required=True)
-        if maintenance is None:
-            return
-        self.unknown_keys(maintenance, {"type", "contractors", "contacts"}, "maintenance")
-        kind = self.string(maintenance, "type", "maintenance.type", required=True)
-        if kind is not None and kind not in MAINTENANCE_TYPES:
-            self.error(
-                "maintenance.type",
-                f"`maintenance.type` must be one of {', '.join(MAINTENANCE_TYPES)}; got '{kind}'.",
-            )
-        contractors = self.object_list(maintenance, "contractors", "maintenance.contractors")
-        contacts = self.object_list(maintenance, "contacts", "maintenance.contacts")
-        if kind == "contract" and not contractors:
-            self.error(
-                "maintenance.contractors",
-                "`maintenance.contractors` is required when maintenance.type is contract.",
-            )
-        if kind in ("internal", "community") and not contacts:
-            self.error("maintenance.contacts", f"`maintenance.contacts` is required when maintenance.type is {kind}.")
-        if kind in ("internal", "community", "none") and contractors:
-            self.warn(
-                "maintenance.contractors",
-                "`maintenance.contractors` is only meaningful when maintenance.type is contract.",
-            )
-        if kind == "none" and contacts:
-            self.warn("maintenance.contacts", "`maintenance.contacts` is listed although maintenance.type is none.")
-        for path, contractor in contractors:
-            self.unknown_keys(contractor, {"name", "until", "email", "website"}, path)
-            self.string(contractor, "name", _path(path, "name"), required=True)
-            if contractor.get("until") is None:
-                self.error(_path(path, "until"), f"`{path}.until` is required (the date the contract ends).")
-            else:
-                self.date_value(contractor["until"], _path(path, "until"))
-            email = self.string(contractor, "email", _path(path, "email"))
-            if email is not None:
-                self.email(email, _path(path, "email"))
-            website = self.string(contractor, "website", _path(path, "website"))
-            if website is not None:
-                self.http_url(website, _path(path, "website"))
-        for path, contact in contacts:
-            self.unknown_keys(contact, {"name", "email", "phone", "affiliation"}, path)
-            self.string(contact, "name", _path(path, "name"), required=True)
-            email = self.string(contact, "email", _path(path, "email"))
-            if email is not None:
-                self.email(email, _path(path, "email"))
-            phone = self.string(contact, "phone", _path(path, "phone"))
-            if phone is not None and not re.fullmatch(r"\+?[0-9 ()./-]{3,30}", phone.strip()):
-                self.warn(_path(path, "phone"), f"`{path}.phone` does not look like a phone number: '{phone[:50]}'.")
-            self.string(contact, "affiliation", _path(path, "affiliation"))
-
-    def object_list(self, parent: dict, key: str, path: str) -> list[tuple[str, dict]]:
-        value = parent.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error(path, f"`{path}` must be a list, not {_type_name(value)}.")
-            return []
-        items = []
-        for index, item in enumerate(value):
-            item_path = _path(path, index)
-            if isinstance(item, dict):
-                items.append((item_path, item))
-            else:
-                self.error(item_path, f"`{item_path}` must be a mapping, not {_type_name(item)}.")
-        return items
-
-    def check_localisation(self) -> None:
-        localisation = self.mapping(self.data, "localisation", "localisation", required=True)
-        if localisation is None:
-            return
-        self.unknown_keys(localisation, {"localisationReady", "availableLanguages"}, "localisation")
-        self.boolean(localisation, "localisationReady", "localisation.localisationReady", required=True)
-        languages = self.string_list(
-            localisation, "availableLanguages", "localisation.availableLanguages", required=True
+def _version_check(root: Node) -> tuple[str | None, _Found | None, _Found | None]:
+    """(version, fatal error, warning) following the reference's version rules."""
+    node = None
+    for key_node, value_node in root.value:
+        if key_node.kind == "scalar" and key_node.value == "publiccodeYmlVersion":
+            node = value_node
+    if node is None or (node.kind == "scalar" and node.value is None):
+        return None, _Found("publiccodeYmlVersion", "required", "error", {"field": "publiccodeYmlVersion"}), None
+    if node.kind != "scalar" or not isinstance(node.value, str):
+        # Unquoted 0.7 is a number in YAML: the reference wants the text "0.7".
+        return None, _Found("publiccodeYmlVersion", "wrong_type", "error", {}), None
+    version = node.value
+    if version not in SUPPORTED_VERSIONS:
+        found = _Found(
+            "publiccodeYmlVersion",
+            "version_unsupported",
+            "error",
+            {"version": version[:40], "supported": ", ".join(SUPPORTED_VERSIONS)},
         )
-        if languages is not None and not languages:
-            self.error(
-                "localisation.availableLanguages",
-                "`localisation.availableLanguages` must list at least one language.",
-            )
-        for item_path, value in languages or []:
-            problem = _bcp47_problem(value)
-            if problem:
-                self.error(item_path, f"The language '{value}' {problem} (BCP 47 expected, e.g. en, it, de-AT).")
-
-    def check_dependencies(self) -> None:
-        depends = self.mapping(self.data, "dependsOn", "dependsOn")
-        if depends is None:
-            return
-        self.unknown_keys(depends, {"open", "proprietary", "hardware"}, "dependsOn")
-        for kind in ("open", "proprietary", "hardware"):
-            for path, dependency in self.object_list(depends, kind, _path("dependsOn", kind)):
-                self.unknown_keys(dependency, {"name", "versionMin", "versionMax", "version", "optional"}, path)
-                self.string(dependency, "name", _path(path, "name"), required=True)
-                for key in ("versionMin", "versionMax", "version"):
-                    self.string(dependency, key, _path(path, key), lenient_number=True)
-                self.boolean(dependency, "optional", _path(path, "optional"))
-                if "version" in dependency and ("versionMin" in dependency or "versionMax" in dependency):
-                    self.warn(_path(path, "version"), f"`{path}` gives both an exact version and a version range.")
-
-    def check_organisations(self) -> None:
-        organisation = self.mapping(self.data, "organisation", "organisation")
-        if organisation is not None:
-            self.unknown_keys(organisation, {"name", "uri"}, "organisation")
-            self.string(organisation, "name", "organisation.name", required=True)
-            uri = self.string(organisation, "uri", "organisation.uri")
-            if uri is not None:
-                self.organisation_uri(uri, "organisation.uri")
-        uri = self.string(self.data, "organisationUri", "organisationUri")
-        if uri is not None:
-            self.organisation_uri(uri, "organisationUri")
-        for path, funder in self.object_list(self.data, "fundedBy", "fundedBy"):
-            self.unknown_keys(funder, {"name", "uri"}, path)
-            self.string(funder, "name", _path(path, "name"), required=True)
-            uri = self.string(funder, "uri", _path(path, "uri"))
-            if uri is not None:
-                self.organisation_uri(uri, _path(path, "uri"))
-
-    def check_audience(self) -> None:
-        audience = self.mapping(self.data, "intendedAudience", "intendedAudience")
-        if audience is None:
-            return
-        self.unknown_keys(audience, {"countries", "unsupportedCountries", "scope"}, "intendedAudience")
-        for key in ("countries", "unsupportedCountries"):
-            path = _path("intendedAudience", key)
-            value = audience.get(key)
-            if value is None:
-                continue
-            if not isinstance(value, list):
-                self.error(path, f"`{path}` must be a list, not {_type_name(value)}.")
-                continue
-            for index, code in enumerate(value):
-                problem = _country_problem(code)
-                if problem:
-                    self.error(_path(path, index), f"Country {problem}.")
-        for item_path, value in self.string_list(audience, "scope", "intendedAudience.scope") or []:
-            if value not in SCOPES:
-                self.error(item_path, f"Unknown scope '{value}'; see the standard's scope list.")
-
-    def check_country_sections(self) -> None:
-        if "it" in self.data and "IT" in self.data:
-            self.error("IT", "Both `it` and `IT` sections are present; keep only one.")
-        for key in ("IT", "it"):
-            section = self.mapping(self.data, key, key)
-            if section is None:
-                continue
-            self.unknown_keys(section, _IT_SECTION_KEYS, key)
-            version = self.string(
-                section, "countryExtensionVersion", _path(key, "countryExtensionVersion"), lenient_number=True
-            )
-            if version is not None and version not in ("0.2", "1.0"):
-                self.warn(_path(key, "countryExtensionVersion"), f"Unknown Italian extension version '{version}'.")
-            for sub, allowed in _IT_SECTION_KEYS.items():
-                if allowed is None:
-                    continue
-                sub_path = _path(key, sub)
-                block = self.mapping(section, sub, sub_path)
-                if block is None:
-                    continue
-                self.unknown_keys(block, allowed, sub_path)
-                if sub == "riuso":
-                    code = self.string(block, "codiceIPA", _path(sub_path, "codiceIPA"))
-                    if code is not None and not re.fullmatch(r"[A-Za-z0-9_]{2,20}", code):
-                        self.error(
-                            _path(sub_path, "codiceIPA"),
-                            f"`{sub_path}.codiceIPA` is not a valid IPA code: '{code[:50]}'.",
-                        )
-                else:
-                    for flag in block:
-                        if flag in allowed:
-                            self.boolean(block, flag, _path(sub_path, flag))
-
-
-def _type_name(value: object) -> str:
-    if value is None:
-        return "an empty value"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, date):
-        return "a date"
-    return f"a {type(value).__name__}"
-
-
-# --------------------------------------------------------------------------- version
-
-
-def _parse_version(raw: Any, errors: list[Issue], warnings: list[Issue]) -> tuple[str | None, int]:
-    """Return (version as given, minor version whose rules apply)."""
-    current_minor = SUPPORTED_MINOR_VERSIONS[-1]
-    path = "publiccodeYmlVersion"
-    if raw is None:
-        errors.append(Issue(path, "`publiccodeYmlVersion` is required.", "error"))
-        return None, current_minor
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        text = str(raw)
-        warnings.append(Issue(path, f'`publiccodeYmlVersion` should be a quoted string such as "{text}".', "warning"))
-    elif isinstance(raw, str):
-        text = raw.strip()
-    else:
-        errors.append(Issue(path, f"`publiccodeYmlVersion` must be a string, not {_type_name(raw)}.", "error"))
-        return None, current_minor
-    if text == "0":
-        # "0" means "the latest 0.x"; publiccode-parser-go accepts it.
-        return text, current_minor
-    match = re.fullmatch(r"0\.(\d+)(?:\.(\d+))?", text)
-    if not match or int(match.group(1)) not in SUPPORTED_MINOR_VERSIONS:
-        errors.append(
-            Issue(
-                path,
-                f"Unsupported publiccodeYmlVersion '{text}'; supported: 0.2 to {CURRENT_VERSION}.",
-                "error",
-            )
+        return version, found, None
+    warning = None
+    if version != "0" and not version.startswith("0.7"):
+        warning = _Found(
+            "publiccodeYmlVersion", "version_old", "warning", {"version": version, "latest": LATEST_VERSION}
         )
-        return text, current_minor
-    minor = int(match.group(1))
-    if minor < current_minor:
-        warnings.append(
-            Issue(
-                path,
-                f"publiccodeYmlVersion {text} is older than the current {CURRENT_VERSION}; please update.",
-                "warning",
-            )
-        )
-    return text, minor
+    return version, None, warning
 
 
 # --------------------------------------------------------------------------- facts
@@ -1164,55 +1228,98 @@ def _fill_facts(result: PubliccodeResult, data: dict) -> None:
 # --------------------------------------------------------------------------- entry point
 
 
-def parse_publiccode(text: str | bytes, *, max_bytes: int = 1_000_000) -> PubliccodeResult:
-    """Parse and validate a publiccode.yml document.
+def _issue(root: Node | None, found: _Found, line: int | None = None, column: int | None = None) -> Issue:
+    if line is None:
+        line, column = position_of(root, found.key)
+    return Issue(
+        found.key,
+        message_text(found.code, found.params),
+        found.severity,
+        line=line,
+        column=column or 0,
+        code=found.code,
+        params=found.params,
+    )
 
-    Accepts the raw file (bytes, decoded as UTF-8) or already decoded text. Never raises:
-    unreadable input yields a result with ``valid=False`` and ``data=None``. Errors make the
-    file invalid; warnings (deprecated or unknown keys, older versions, style) do not.
+
+def parse_publiccode(
+    text: str | bytes,
+    *,
+    max_bytes: int = 1_000_000,
+    assets: AssetReader | Path | str | None = None,
+) -> PubliccodeResult:
+    """Parse and validate a publiccode.yml document with the reference parser's rules.
+
+    Accepts the raw file (bytes, decoded as UTF-8) or already decoded text. ``assets`` gives the
+    repository's files (a local checkout path or an ``AssetReader``) so that the logo, screenshots
+    and authors file can be checked; without it they are reported in ``notices`` as not checked.
+    Never raises: unreadable input yields ``valid=False`` and ``data=None``.
     """
     result = PubliccodeResult(valid=False, version=None, data=None)
+    reader = AssetReader(assets) if isinstance(assets, Path | str) else assets
 
-    def fail(message: str) -> PubliccodeResult:
-        result.errors.append(Issue("", message, "error"))
+    def fail(code: str, line: int = 0, column: int = 0, key: str = "", **params: Any) -> PubliccodeResult:
+        params.setdefault("field", key)
+        result.errors.append(Issue(key, message_text(code, params), "error", line, column, code, params))
         return result
 
     if isinstance(text, bytes | bytearray):
         if len(text) > max_bytes:
-            return fail(f"The file is {len(text):,} bytes; the limit is {max_bytes:,} bytes.")
+            return fail("too_large", size=f"{len(text):,}", limit=f"{max_bytes:,}")
         try:
             decoded = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            return fail(f"The file is not valid UTF-8 (invalid byte at position {exc.start}).")
+        except UnicodeDecodeError:
+            return fail("utf8")
     elif isinstance(text, str):
         if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-            return fail(f"The file is larger than the limit of {max_bytes:,} bytes.")
+            return fail("too_large", size=f"{len(text.encode('utf-8', 'surrogatepass')):,}", limit=f"{max_bytes:,}")
         decoded = text.removeprefix("\ufeff")
         try:
             decoded.encode("utf-8")
         except UnicodeEncodeError:
-            return fail("The file contains characters that cannot be encoded as UTF-8.")
+            return fail("utf8")
     else:
-        return fail("The input must be text or bytes.")
+        return fail("input_type")
 
-    if not decoded.strip():
-        return fail("The file is empty.")
-    document, problem = _load_yaml(decoded)
-    if problem is not None:
-        return fail(problem)
-    if not isinstance(document, dict):
-        return fail(f"The top level of publiccode.yml must be a mapping of keys, not {_type_name(document)}.")
-
-    result.data = document
-    version, minor = _parse_version(document.get("publiccodeYmlVersion"), result.errors, result.warnings)
-    result.version = version
-    validator = _Validator(document, minor)
     try:
-        validator.run()
-        _fill_facts(result, document)
-    except RecursionError:
-        validator.error("", "The file is nested too deeply to be validated.")
-    result.errors.extend(validator.errors)
-    result.warnings.extend(validator.warnings)
+        root = compose(decoded)
+    except YamlProblem as problem:
+        return fail(problem.code, problem.line, problem.column, **problem.params)
+    if root is None or (root.kind == "scalar" and root.value is None):
+        # The reference reports an empty document as a missing version.
+        return fail("required", key="publiccodeYmlVersion")
+    if root.kind != "map":
+        return fail("not_mapping", root.line, root.column)
+
+    version, fatal, warning = _version_check(root)
+    result.version = version
+    if fatal is not None:
+        line, column = (0, 0) if fatal.code != "wrong_type" else position_of(root, fatal.key)
+        result.errors.append(_issue(root, fatal, line, column))
+        result.data = to_python(root)
+        _fill_facts(result, result.data)
+        return result
+    issues: list[Issue] = []
+    if warning is not None:
+        issues.append(_issue(root, warning))
+
+    values, decode_error = _decode_struct(SCHEMA[1], root)
+    if decode_error is not None:
+        line = decode_error.node.line
+        found = _Found(key_at_line(root, line), decode_error.code, "error", dict(decode_error.params))
+        found.params.setdefault("key", found.key)
+        found.params.setdefault("field", _field(found.key))
+        issues.append(_issue(root, found, line, 1))
+    checker = _Checker(reader)
+    checker.validate(values)
+    checker.beyond_tags(values)
+    issues.extend(_issue(root, found) for found in checker.found)
+
+    for issue in issues:
+        bucket = {"error": result.errors, "warning": result.warnings, "info": result.notices}[issue.severity]
+        if len(bucket) < _ISSUES_CAP:
+            bucket.append(issue)
+    result.data = to_python(root)
+    _fill_facts(result, result.data)
     result.valid = not result.errors
     return result

@@ -70,7 +70,12 @@ def source(source_id: int) -> Any:
     require(_user(), "harvest:manage")
     found = services.get_source(source_id)
     jobs = services.list_jobs(_user(), source=found, limit=20)
-    return render_template("harvest/source.html", source=found, jobs=jobs, action_form=ActionForm())
+    from commons.publiccode.services import source_reports
+
+    reports = source_reports(_user(), found)
+    return render_template(
+        "harvest/source.html", source=found, jobs=jobs, action_form=ActionForm(), publiccode_reports=reports
+    )
 
 
 def _action(source_id: int, operation: str) -> Any:
