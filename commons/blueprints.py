@@ -8,6 +8,8 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from commons.accounts.views import bp as accounts
+    from commons.admin.views import rates_bp as admin_rates
+    from commons.admin.views import users_bp as admin_users
     from commons.api import bp as api
     from commons.catalogue.views import bp as catalogue
     from commons.contributions.exports import bp as exports
@@ -18,7 +20,18 @@ def register_blueprints(app: Flask) -> None:
     from commons.organisations.views import bp as organisations
     from commons.reviews.views import bp as reviews
 
-    for blueprint in (main, accounts, catalogue, organisations, harvest, reviews, contributions, exports):
+    for blueprint in (
+        main,
+        accounts,
+        catalogue,
+        organisations,
+        harvest,
+        reviews,
+        contributions,
+        exports,
+        admin_users,
+        admin_rates,
+    ):
         app.register_blueprint(blueprint)
     # The API authenticates writes with bearer tokens only (never the session cookie), so CSRF does not apply.
     csrf.exempt(api)
