@@ -219,13 +219,6 @@ def rate_for(currency: str, day: dt.date, source: str = SOURCE) -> ExchangeRate 
     )
 
 
-def latest_date(currency: str, source: str = SOURCE) -> dt.date | None:
-    """The last day the platform has a rate of ``currency`` for, if any."""
-    return db.session.scalar(
-        select(func.max(ExchangeRate.date)).where(ExchangeRate.source == source, ExchangeRate.currency == currency)
-    )
-
-
 def coverage_of(currency: str, source: str = SOURCE) -> tuple[dt.date, dt.date] | None:
     """First and last day the platform has a rate of ``currency`` for, or None."""
     first, last = db.session.execute(
