@@ -75,3 +75,11 @@ def test_in_kind_value_offers_no_bank_rate(client, login_as, commons):
     page = html.unescape(client.post(url, data=data).get_data(as_text=True))
     assert "Ask the secretariat (digital-commons@example.eu) to import the ECB rates for that date." in page
     assert "bank's actual rate" not in page
+
+
+def test_the_message_is_in_the_users_language(client, login_as, commons):
+    login_as("rep_fr")
+    client.post("/language", data={"lang": "fr", "next": "/", "csrf_token": csrf_token(client, "/")})
+    page = _post_sek(client, commons.slug)
+    assert "Aucun taux de référence de la BCE pour SEK le 2026-04-01 ni dans les 10 jours précédents" in page
+    assert "Demandez au secrétariat (digital-commons@example.eu)" in page

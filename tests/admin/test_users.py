@@ -260,3 +260,16 @@ def test_mail_server_configured_sends_the_link_instead_of_showing_it(app, users,
     assert sent.mailed
     db.session.commit()
     assert sent_mail and sent_mail[0][0] == ["mailed@example.org"] and sent.link in sent_mail[0][1]
+
+
+def test_pages_speak_french_and_german(app, client, users):
+    login(client, users["secretariat"])
+    for lang, words in (
+        ("fr", ["Inviter un utilisateur", "Tous les rôles"]),
+        ("de", ["Benutzer einladen", "Alle Rollen"]),
+    ):
+        client.post("/language", data={"lang": lang, "next": "/", "csrf_token": csrf_token(client, "/")})
+        html = client.get("/admin/users").get_data(as_text=True)
+        assert all(word in html for word in words), lang
+        rates = client.get("/admin/exchange-rates").get_data(as_text=True)
+        assert {"fr": "Couverture par devise", "de": "Abdeckung nach Währung"}[lang] in rates
