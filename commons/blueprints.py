@@ -8,6 +8,8 @@ from flask import Flask
 
 def register_blueprints(app: Flask) -> None:
     from commons.accounts.views import bp as accounts
+    from commons.admin.views import rates_bp as admin_rates
+    from commons.admin.views import users_bp as admin_users
     from commons.api import bp as api
     from commons.catalogue.views import bp as catalogue
     from commons.contributions.exports import bp as exports
@@ -19,8 +21,19 @@ def register_blueprints(app: Flask) -> None:
     from commons.publiccode.views import bp as publiccode
     from commons.reviews.views import bp as reviews
 
-    blueprints = (main, accounts, catalogue, organisations, harvest, reviews, contributions, exports, publiccode)
-    for blueprint in blueprints:
+    for blueprint in (
+        main,
+        accounts,
+        catalogue,
+        organisations,
+        harvest,
+        reviews,
+        contributions,
+        exports,
+        admin_users,
+        admin_rates,
+        publiccode,
+    ):
         app.register_blueprint(blueprint)
     # The API authenticates writes with bearer tokens only (never the session cookie), so CSRF does not apply.
     csrf.exempt(api)

@@ -2,6 +2,7 @@
 """Imports every model so that Alembic and the application see the whole schema."""
 
 from commons.accounts.models import ApiToken, LoginFailure, Role, User, user_roles
+from commons.admin.models import Invitation, RateImport
 from commons.audit import AuditEvent
 from commons.catalogue.models import (
     Commons,
@@ -46,11 +47,13 @@ __all__ = [
     "HarvestSource",
     "HttpCacheEntry",
     "InKindItem",
+    "Invitation",
     "LoginFailure",
     "MemberState",
     "Need",
     "Nomination",
     "Organisation",
+    "RateImport",
     "OrganisationIdentifier",
     "Repository",
     "Review",

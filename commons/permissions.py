@@ -51,6 +51,14 @@ def can(user: Any, perm: str, obj: Any = None) -> bool:
             return staff
         case "users:manage" | "audit:read":
             return ADMIN in roles
+        case "users:administer":
+            # Staff manage accounts from the web; obj is the account acted on. Only an admin may act on an
+            # admin's account (the service also refuses the admin role to the secretariat).
+            if not staff:
+                return False
+            return ADMIN in roles or obj is None or ADMIN not in getattr(obj, "role_names", set())
+        case "fx:manage":
+            return staff
         case "need:post":
             if staff:
                 return True

@@ -66,6 +66,10 @@ class Config:
     COMMONS_HARVEST_USER_AGENT = os.environ.get(
         "COMMONS_HARVEST_USER_AGENT", "commons-harvester/0.1 (+mailto:digital-commons@example.eu)"
     )
+    # ECB euro reference rates of the last 90 days (``commons fx fetch``); fetched through the outbound guard.
+    COMMONS_FX_URL = os.environ.get(
+        "COMMONS_FX_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml"
+    )
     COMMONS_BASE_URL = os.environ.get("COMMONS_BASE_URL", "http://127.0.0.1:5000")
     COMMONS_CONTACT_EMAIL = os.environ.get("COMMONS_CONTACT_EMAIL", "digital-commons@example.eu")
 

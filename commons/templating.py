@@ -20,6 +20,8 @@ NAVIGATION: list[tuple[str, Any, str | None]] = [
     ("contributions.dashboard", _l("Contributions"), None),
     ("reviews.dashboard", _l("Reviews"), "review:queue"),
     ("harvest.sources", _l("Harvest"), "harvest:manage"),
+    ("admin_users.index", _l("Users"), "users:administer"),
+    ("admin_rates.index", _l("Exchange rates"), "fx:manage"),
     ("main.api_docs", _l("API"), None),
 ]
 

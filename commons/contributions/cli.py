@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 
 def register(group: click.Group) -> None:
-    """Add this feature's commands to ``group``: ``commons fx import FILE``, ``commons contributions import``."""
+    """Add this feature's commands to ``group``: ``commons fx import|fetch``, ``commons contributions import``."""
 
     @group.group("fx")
     def fx_group() -> None:
@@ -33,13 +33,37 @@ def register(group: click.Group) -> None:
             fail(f"{path}: {error}")
         if not rates:
             fail(f"{path}: line 1: no rates in the file")
-        inserted, updated = fx.import_rates(rates)
+        summary = fx.import_and_record(rates, method="cli", source_name=Path(path).name)
         db.session.commit()
-        days = sorted({r.day for r in rates})
-        click.echo(
-            f"{len(rates)} rates for {len({r.currency for r in rates})} currencies, "
-            f"{days[0].isoformat()} to {days[-1].isoformat()}: {inserted} new, {updated} changed."
-        )
+        click.echo(summary.line())
+
+    @fx_group.command("fetch")
+    @click.option("--url", default=None, help="Default: the COMMONS_FX_URL setting (the ECB's 90-day XML file).")
+    @with_appcontext
+    def fx_fetch(url: str | None) -> None:
+        """Download the ECB reference rates through the outbound guard and import them (for a daily timer)."""
+        import requests
+        from flask import current_app
+
+        from commons.cli import fail
+        from commons.contributions import fx
+        from commons.extensions import db
+        from commons.outbound import session_from_config
+
+        target = url or str(current_app.config["COMMONS_FX_URL"])
+        try:
+            session = session_from_config(current_app.config)
+            data = fx.fetch(session, target)
+            rates = fx.parse_bytes(data)
+        except fx.RateFileError as error:
+            fail(f"{target}: {error}")
+        except (requests.RequestException, ValueError) as error:
+            fail(f"{target}: download failed: {error}")
+        if not rates:
+            fail(f"{target}: line 1: no rates in the file")
+        summary = fx.import_and_record(rates, method="fetch", source_name=target)
+        db.session.commit()
+        click.echo(summary.line())
 
     @group.group("contributions")
     def contributions_group() -> None:

@@ -4,8 +4,9 @@
 Formats read (as the ECB publishes them):
 - CSV (``eurofxref.csv``, ``eurofxref-hist.csv``): a header ``Date,USD,JPY,…`` then one row per day, cells
   ``N/A`` where a currency had no rate; the daily file writes the date as ``23 November 2026``.
-- XML (``eurofxref-daily.xml``, ``eurofxref-hist.xml``): a gesmes envelope with
+- XML (``eurofxref-daily.xml``, ``eurofxref-hist.xml``, ``eurofxref-hist-90d.xml``): a gesmes envelope with
   ``<Cube time="2026-11-23"><Cube currency="USD" rate="1.0812"/>…</Cube>``.
+- ZIP (``eurofxref.zip``, ``eurofxref-hist.zip``): the ECB ships its CSV files zipped; the one CSV inside is read.
 
 Rates are units of the currency per euro. A line dated on a day without a rate (weekend, TARGET holiday)
 takes the last earlier business day, at most ``MAX_LOOKBACK_DAYS`` back.
@@ -17,12 +18,14 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commons.contributions.models import ExchangeRate
 from commons.extensions import db
@@ -138,8 +141,33 @@ def parse_file(path: str | Path) -> list[Rate]:
     return parse_bytes(data)
 
 
+def _unzip(data: bytes) -> bytes:
+    """The one CSV or XML file of an ECB zip, read at most ``MAX_FILE_BYTES`` (a zip bomb stops there)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RateFileError("line 1: not a readable zip file") from exc
+    if len(members) != 1 or not members[0].filename.lower().endswith((".csv", ".xml")):
+        raise RateFileError("line 1: the zip file must hold one CSV or XML file (ECB format)")
+    try:
+        with archive.open(members[0]) as handle:
+            content = handle.read(MAX_FILE_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise RateFileError("line 1: the zip file cannot be read") from exc
+    if len(content) > MAX_FILE_BYTES:
+        raise RateFileError(f"line 1: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if content.startswith(b"PK"):
+        raise RateFileError("line 1: a zip file inside the zip file is not read")
+    return content
+
+
 def parse_bytes(data: bytes) -> list[Rate]:
-    """Parse the bytes of an ECB file, CSV or XML."""
+    """Parse the bytes of an ECB file: CSV, XML, or a zip holding one of them."""
+    if len(data) > MAX_FILE_BYTES:
+        raise RateFileError(f"line 1: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if data.startswith(b"PK\x03\x04"):
+        data = _unzip(data)
     head = data.lstrip()[:5]
     if head.startswith(b"<"):
         return parse_xml(data)
@@ -189,3 +217,116 @@ def rate_for(currency: str, day: dt.date, source: str = SOURCE) -> ExchangeRate 
         .order_by(ExchangeRate.date.desc())
         .limit(1)
     )
+
+
+def coverage_of(currency: str, source: str = SOURCE) -> tuple[dt.date, dt.date] | None:
+    """First and last day the platform has a rate of ``currency`` for, or None."""
+    first, last = db.session.execute(
+        select(func.min(ExchangeRate.date), func.max(ExchangeRate.date)).where(
+            ExchangeRate.source == source, ExchangeRate.currency == currency
+        )
+    ).one()
+    return (first, last) if first is not None else None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    currency: str
+    first: dt.date
+    last: dt.date
+    count: int
+
+
+def coverage(source: str = SOURCE) -> list[Coverage]:
+    """Per currency: first and last date with a rate, and how many rates the platform holds."""
+    rows = db.session.execute(
+        select(
+            ExchangeRate.currency,
+            func.min(ExchangeRate.date),
+            func.max(ExchangeRate.date),
+            func.count(ExchangeRate.id),
+        )
+        .where(ExchangeRate.source == source)
+        .group_by(ExchangeRate.currency)
+        .order_by(ExchangeRate.currency)
+    ).all()
+    return [Coverage(currency, first, last, count) for currency, first, last, count in rows]
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    rates: int
+    currencies: int
+    first: dt.date
+    last: dt.date
+    inserted: int
+    updated: int
+
+    def line(self) -> str:
+        return (
+            f"{self.rates} rates for {self.currencies} currencies, {self.first.isoformat()} to "
+            f"{self.last.isoformat()}: {self.inserted} new, {self.updated} changed."
+        )
+
+
+def import_and_record(rates: list[Rate], *, method: str, source_name: str, actor: Any = None) -> ImportSummary:
+    """Import ``rates`` and record who imported what, when and how (``upload``, ``cli`` or ``fetch``)."""
+    from commons.admin.models import RateImport
+    from commons.audit import record_event
+
+    if not rates:
+        raise RateFileError("line 1: no rates in the file")
+    inserted, updated = import_rates(rates)
+    days = sorted({r.day for r in rates})
+    summary = ImportSummary(
+        rates=len(rates),
+        currencies=len({r.currency for r in rates}),
+        first=days[0],
+        last=days[-1],
+        inserted=inserted,
+        updated=updated,
+    )
+    row = RateImport(
+        actor_id=getattr(actor, "id", None),
+        method=method,
+        source_name=source_name[:255],
+        rates=summary.rates,
+        currencies=summary.currencies,
+        inserted=inserted,
+        updated=updated,
+        first_date=summary.first,
+        last_date=summary.last,
+    )
+    db.session.add(row)
+    db.session.flush()
+    record_event(
+        "fx:import",
+        row,
+        new={
+            "method": method,
+            "source": row.source_name,
+            "rates": summary.rates,
+            "inserted": inserted,
+            "updated": updated,
+            "first": summary.first.isoformat(),
+            "last": summary.last.isoformat(),
+        },
+        actor=actor,
+    )
+    return summary
+
+
+def recent_imports(limit: int = 5) -> list[Any]:
+    """The last imports, newest first."""
+    from commons.admin.models import RateImport
+
+    return list(
+        db.session.scalars(select(RateImport).order_by(RateImport.at.desc(), RateImport.id.desc()).limit(limit))
+    )
+
+
+def fetch(session: Any, url: str) -> bytes:
+    """Download an ECB file through the outbound session (the address guard, timeouts and byte cap apply)."""
+    response = session.get(url, headers={"Accept": "application/xml, text/csv, application/zip, */*"})
+    response.raise_for_status()
+    return bytes(response.content)

@@ -13,7 +13,9 @@ import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
+from flask import current_app, has_app_context, has_request_context
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select, update
 
 from commons.accounts.models import ADMIN, SECRETARIAT
@@ -324,13 +326,57 @@ def _line_rate(currency: str, day: dt.date, bank_rate: Decimal | None) -> tuple[
     return Decimal(found.rate), found.date, "ecb"
 
 
-def _no_rate_message(currency: str, day: dt.date) -> str:
-    return _(
-        "No ECB reference rate for %(currency)s on or before %(date)s: import the ECB rates "
-        "(commons fx import) or give the actual bank rate with evidence.",
-        currency=currency,
-        date=day.isoformat(),
-    )
+def _no_rate_message(currency: str, day: dt.date, actor: Any = None, bank_rate: bool = True) -> str:
+    """Why there is no rate (the look-back rule), what the platform has, and what this person can do.
+
+    A representative cannot run commands: they are told to ask the secretariat; staff are sent to the
+    exchange-rates page (linked under the field). Only a funding line can take the bank's actual rate.
+    """
+    if actor is None and has_request_context():
+        actor = current_user
+    parts = [
+        _(
+            "No ECB reference rate for %(currency)s on %(date)s or in the %(days)d days before it: "
+            "an amount takes the ECB rate of its date, or of the last earlier day with a rate, at most "
+            "%(days)d days back.",
+            currency=currency,
+            date=day.isoformat(),
+            days=fx.MAX_LOOKBACK_DAYS,
+        )
+    ]
+    span = fx.coverage_of(currency)
+    if span is None:
+        parts.append(_("The platform has no %(currency)s rate at all.", currency=currency))
+    else:
+        parts.append(
+            _(
+                "The platform has %(currency)s rates from %(first)s to %(last)s.",
+                currency=currency,
+                first=span[0].isoformat(),
+                last=span[1].isoformat(),
+            )
+        )
+    if can(actor, "fx:manage"):
+        parts.append(
+            _(
+                "Import the ECB rates for that date on the Exchange rates page, "
+                "or give the bank's actual rate with evidence."
+            )
+            if bank_rate
+            else _("Import the ECB rates for that date on the Exchange rates page.")
+        )
+    else:
+        contact = current_app.config.get("COMMONS_CONTACT_EMAIL", "") if has_app_context() else ""
+        parts.append(
+            _(
+                "Ask the secretariat (%(contact)s) to import the ECB rates for that date, or give the bank's "
+                "actual rate with evidence.",
+                contact=contact,
+            )
+            if bank_rate
+            else _("Ask the secretariat (%(contact)s) to import the ECB rates for that date.", contact=contact)
+        )
+    return " ".join(str(p) for p in parts)
 
 
 def _to_eur(amount: Decimal, rate: Decimal) -> Decimal:
@@ -399,7 +445,7 @@ def _funding_line(
         return None
     rate = _line_rate(currency, day, line.get("bank_rate"))
     if rate is None:
-        errors.setdefault(f"{key}currency", []).append(_no_rate_message(currency, day))
+        errors.setdefault(f"{key}currency", []).append(_no_rate_message(currency, day, actor))
         return None
     if line["kind"] == "disbursement" and not (line.get("evidence_url") or line.get("evidence_id")):
         errors.setdefault(f"{key}evidence_url", []).append(
@@ -533,7 +579,7 @@ def _in_kind_values(
         day = contribution.decision_date or contribution.period_start or _today()
         rate = _line_rate(currency, min(day, _today()), None)
         if rate is None:
-            errors.setdefault(f"{key}currency", []).append(_no_rate_message(currency, day))
+            errors.setdefault(f"{key}currency", []).append(_no_rate_message(currency, day, bank_rate=False))
             return None
         values.update(
             value=line["value"],
