@@ -26,7 +26,7 @@ from commons.contributions.views import bp
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.forms import BaseForm
-from commons.i18n import money, number
+from commons.i18n import country_name, money, number
 
 TYPE_LABELS = {
     "funding": _l("Funding"),
@@ -109,7 +109,7 @@ class FilterForm(BaseForm):
 def filter_form() -> FilterForm:
     form = FilterForm(request.args)
     form.member_state.choices = [("", str(_l("All member states")))] + [
-        (reports.display_code(state.code), f"{state.name} ({reports.display_code(state.code)})")
+        (reports.display_code(state.code), f"{country_name(state.code)} ({reports.display_code(state.code)})")
         for state in reports.member_states()
     ]
     form.type.choices = [("", str(_l("All types")))] + [(kind, str(TYPE_LABELS[kind])) for kind in TYPES]
