@@ -91,10 +91,12 @@ class English:
         self.patterns: list[tuple[str, re.Pattern[str], str, re.Pattern[str] | None]] = []
         self.translated_patterns: list[tuple[str, re.Pattern[str]]] = []
         for message in catalogue:
-            if not message.id or not message.string:
+            if not message.id:
                 continue
             ids = message.id if isinstance(message.id, tuple) else (message.id,)
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings) or message.fuzzy:
+                strings = tuple("" for _ in ids)  # not translated yet: shown in English
             for english, translated in zip(ids, strings, strict=False):
                 self._add(english, translated)
             for english in ids[len(strings) :]:
@@ -134,6 +136,8 @@ class English:
         if text in ALLOWED:
             return None
         if text in self.plain:
+            if not self.plain[text]:
+                return f"message without a {self.language} translation in messages.po"
             return f"English message (should be “{self.plain[text]}”)"
         if text in self.codes:
             return f"raw code (its label is “{self.codes[text]}”)"
@@ -141,7 +145,7 @@ class English:
             if literal in text and pattern.fullmatch(text):
                 if translated is not None and translated.fullmatch(text):
                     continue
-                return f"English message “{english}”"
+                return f"English message “{english}”" + ("" if translated else f" (no {self.language} translation yet)")
         return None
 
     def _english(self, piece: str) -> bool:
@@ -374,3 +378,12 @@ def test_checker_skips_text_marked_in_another_language(demo_app):
     english = English("fr")
     html = '<html lang="fr"><body><select><option lang="en">English</option></select><p>Oui</p></body></html>'
     assert [t for t in visible_texts(html) if english.english_in(t)] == []
+
+
+def test_checker_names_a_message_that_has_no_translation_yet(demo_app):
+    # Another branch adds a string and its msgstr is still empty: the page shows English, the report says why.
+    english = English("de")
+    english._add("Brand-new sentence from another branch.", "")
+    english._add("Seen %(n)s times on another branch.", "")
+    assert "without a de translation" in (english.english_in("Brand-new sentence from another branch.") or "")
+    assert "no de translation yet" in (english.english_in("Seen 3 times on another branch.") or "")
