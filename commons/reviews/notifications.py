@@ -18,7 +18,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 from commons.extensions import db
-from commons.i18n import label
 
 if TYPE_CHECKING:
     from commons.accounts.models import User
@@ -117,17 +116,16 @@ def decision_recorded(review: Review) -> None:
     recipients += commons_contacts(commons)
     for clarification in review.clarifications:
         recipients += list(clarification.recipients or [])
-    decision = label(review.decision, "catalogue_status")
     validity = " " + _("It is valid until %(date)s.", date=review.valid_until.isoformat()) if review.valid_until else ""
     _queue(
         recipients,
-        _("[commons] Review of %(name)s: %(decision)s", name=commons.name, decision=decision),
+        _("[commons] Review of %(name)s: %(decision)s", name=commons.name, decision=review.decision or ""),
         _(
             "The working group's %(round)s review of %(name)s is decided: %(decision)s.%(validity)s\n\n"
             "Rationale:\n%(rationale)s\n",
             round=review.round,
             name=commons.name,
-            decision=decision,
+            decision=review.decision or "",
             validity=validity,
             rationale=review.rationale or "",
         ),
