@@ -197,7 +197,7 @@ def _usage(orgs: dict[str, Organisation]) -> int:
                     UsageDeclaration(
                         commons_id=commons.id,
                         organisation_id=org.id,
-                        context="Used by its teams.",
+                        context=None,  # what the organisation typed; the demo does not invent it in English
                         public=True,
                     )
                 )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -21,7 +20,7 @@ from commons.catalogue.search import search as run_search
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.forms import is_http_url
-from commons.i18n import current_language
+from commons.i18n import country_name, current_language
 from commons.organisations.models import Organisation
 from commons.templating import status_label
 
@@ -67,16 +66,6 @@ SORT_LABELS = {
     "stars": _l("Stars"),
     "name": _l("Name"),
 }
-
-
-def country_name(code: str | None) -> str:
-    """The country's name in the reader's language (``DE`` → ``Allemagne`` in French)."""
-    if not code:
-        return ""
-    if code == "EU":
-        return _("European Union")
-    lookup = "GR" if code == "EL" else code
-    return str(get_locale().territories.get(lookup, code)) if get_locale() else code
 
 
 def facet_value_label(facet: str, value: str, org_names: dict[str, str] | None = None) -> str:

@@ -8,6 +8,7 @@ answer 422 with the form showing what was typed and a message per field. What ea
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -27,7 +28,7 @@ from commons.contributions.views import bp
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.forms import BaseForm
-from commons.i18n import money, number
+from commons.i18n import country_name, money, number
 
 TYPE_LABELS = {
     "funding": _l("Funding"),
@@ -109,10 +110,13 @@ class FilterForm(BaseForm):
 
 def filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    form.member_state.choices = [("", str(_l("All member states")))] + [
-        (reports.display_code(state.code), f"{state.name} ({reports.display_code(state.code)})")
+    states = [
+        (reports.display_code(state.code), f"{country_name(state.code)} ({reports.display_code(state.code)})")
         for state in reports.member_states()
     ]
+    # In the reader's language, so in the order of the names the reader sees (Allemagne before Autriche).
+    states.sort(key=lambda choice: unicodedata.normalize("NFKD", choice[1]).encode("ascii", "ignore").lower())
+    form.member_state.choices = [("", str(_l("All member states"))), *states]
     form.type.choices = [("", str(_l("All types")))] + [(kind, str(TYPE_LABELS[kind])) for kind in TYPES]
     # Only commons that received something: the catalogue may hold thousands of entries.
     with_contributions = select(Contribution.commons_id).where(Contribution.deleted_at.is_(None))

@@ -157,6 +157,7 @@ MANUAL_STATUS_LABELS = {
     "closed": _l("Closed"),
 }
 NEED_KIND_LABELS = {"funding": _l("Funding"), "staff": _l("Staff effort"), "governance": _l("Governance seat")}
+NEED_STATUS_LABELS = {"open": _l("Open"), "met": _l("Met"), "withdrawn": _l("Withdrawn")}
 
 
 def _choices(labels: dict[str, Any], keys: tuple[str, ...] | list[str]) -> list[SelectChoice]:
@@ -848,11 +849,7 @@ class NeedForm(ContributionsBaseForm):
 class NeedStatusForm(ContributionsBaseForm):
     status = SelectField(
         _l("Status"),
-        choices=[
-            SelectChoice("open", _l("Open")),
-            SelectChoice("met", _l("Met")),
-            SelectChoice("withdrawn", _l("Withdrawn")),
-        ],
+        choices=_choices(NEED_STATUS_LABELS, list(NEED_STATUS_LABELS)),
     )
 
 

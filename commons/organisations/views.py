@@ -9,8 +9,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from commons.catalogue.views import country_name
 from commons.forms import is_http_url
+from commons.i18n import country_name
 from commons.organisations import services
 
 bp = Blueprint("organisations", __name__)

@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from commons.catalogue.models import Commons
+from commons.i18n import label as value_label
 from commons.licences import approval, licence_keys
 from commons.types import utcnow
 
@@ -63,7 +64,11 @@ def facts_for(commons: Commons) -> dict[str, list[Fact]]:
     g1 = [f for expression in licences for f in licence_facts(expression)]
     out["G1"] = g1 or [Fact(_("Licence"), _("No licence is known."), True)]
 
-    stewards = [f"{s.organisation.name} ({s.role})" for s in commons.stewards if s.organisation is not None]
+    stewards = [
+        f"{s.organisation.name} ({value_label(s.role, 'steward_role')})"
+        for s in commons.stewards
+        if s.organisation is not None
+    ]
     out["G2"] = [Fact(_("Stewards"), ", ".join(stewards) or _("No steward is recorded."), not stewards)]
 
     g3 = [Fact(_("Public repositories"), str(len(repos)), not repos)]
@@ -113,10 +118,10 @@ def facts_for(commons: Commons) -> dict[str, list[Fact]]:
     out["S2"] = [Fact(_("Usage by member state"), usage_text, not usage)]
     out["S5"] = [
         Fact(_("Member states using it"), str(len(usage)), len(usage) < 2),
-        Fact(_("Country of origin"), commons.country or _("unknown")),
+        Fact(_("Country of origin"), value_label(commons.country, "country") or _("unknown")),
     ]
     out["S4"] = [Fact(_("Steward organisations"), str(len(stewards)))]
-    out["S1"] = [Fact(_("Category"), commons.category)]
+    out["S1"] = [Fact(_("Category"), value_label(commons.category, "category"))]
     topics = list(commons.topics or [])
     if topics:
         out["S1"].append(Fact(_("Topics"), ", ".join(topics[:10])))

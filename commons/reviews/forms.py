@@ -20,6 +20,7 @@ VERDICT_CHOICES = [
     SelectChoice("n_a", _l("Not applicable")),
     SelectChoice("needs_info", _l("Needs information")),
 ]
+VERDICT_LABELS = {choice.value: choice.label for choice in VERDICT_CHOICES}
 SCORE_CHOICES = [
     SelectChoice("", _l("No score")),
     SelectChoice("0", "0"),
