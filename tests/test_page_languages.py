@@ -101,6 +101,16 @@ class English:
                 self._add(english, translated)
             for english in ids[len(strings) :]:
                 self._add(english, strings[-1])
+        # A text that is itself the translation of another message is that language, not English
+        # (German "Filter" translates "Filters" though English also has a "Filter").
+        translations = {
+            string
+            for message in catalogue
+            if message.id and not message.fuzzy
+            for string in (message.string if isinstance(message.string, tuple) else (message.string,))
+            if string
+        }
+        self.plain = {english: text for english, text in self.plain.items() if english not in translations}
         page, en = Locale.parse(language), Locale.parse("en")
         # Countries and languages: the EU's and the few others a page may name.
         for code, name in en.territories.items():

@@ -13,10 +13,12 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from sqlalchemy import select
 from wtforms import EmailField, Form, PasswordField, SelectField, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired
 
+from commons.collation import sorted_by_name
 from commons.extensions import db
-from commons.forms import BaseForm
+from commons.forms import BaseForm, Length
+from commons.i18n import country_name
 from commons.memberstates.models import MemberState
 from commons.organisations.models import Organisation
 from commons.templating import role_label
@@ -47,8 +49,9 @@ class _ProfileFields(BaseForm):
 
     def fill_choices(self, roles: tuple[str, ...]) -> None:
         self.roles.choices = [(role, role_label(role)) for role in roles]
-        states = db.session.scalars(select(MemberState).order_by(MemberState.name)).all()
-        self.member_state.choices = [("", str(_l("None")))] + [(s.code, s.name) for s in states]
+        codes = db.session.scalars(select(MemberState.code)).all()
+        names = sorted_by_name(((code, country_name(code)) for code in codes), lambda pair: pair[1])
+        self.member_state.choices = [("", str(_l("None"))), *names]
         orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
         self.organisation.choices = [("", str(_l("None")))] + [(o.slug, o.name) for o in orgs]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from commons.forms import BaseForm
+from commons.forms import BaseForm, Length
 
 
 class ValidateForm(BaseForm):
