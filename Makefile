@@ -62,11 +62,11 @@ test: lint translations test-sqlite test-postgres ## Lint, then the whole suite 
 	else echo "Chromium not found at /usr/bin/chromium: browser tests skipped (apt-get install chromium)"; fi
 
 test-sqlite: install-test translations ## The suite on SQLite (without the browser tests)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS)
 
 test-postgres: install-test translations ## The suite on PostgreSQL, when COMMONS_TEST_DATABASE_URL is set
 	@if [ -n "$$COMMONS_TEST_DATABASE_URL" ]; then \
-		COMMONS_TEST_DB=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser" $(PYTEST_ARGS); \
+		COMMONS_TEST_DB=postgres $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser" $(PYTEST_ARGS); \
 	else echo "COMMONS_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; fi
 
 test-browser: install-test translations ## Browser tests: Playwright driving /usr/bin/chromium (axe, keyboard, journeys)

@@ -25,6 +25,9 @@ from commons.catalogue.exports import CSV_COLUMNS
 from commons.contributions import exports
 from tests.served.conftest import BULK
 
+# One gunicorn per test session: under pytest-xdist (`make test`, `--dist loadgroup`) one worker runs the layer.
+pytestmark = pytest.mark.xdist_group("served")
+
 # Endpoint → the test of this module that downloads it and reads it with the right parser.
 FILE_ROUTES = {
     "catalogue.export_csv": "test_catalogue_csv_has_every_row_the_api_counts",

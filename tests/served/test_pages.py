@@ -14,6 +14,10 @@ from commons.collation import collation_key
 DEMO_SLUGS = ["keycloak", "qgis", "jitsi-meet", "x-road", "moodle", "decidim", "autogram"]
 
 
+# One gunicorn per test session: under pytest-xdist (`make test`, `--dist loadgroup`) one worker runs the layer.
+pytestmark = pytest.mark.xdist_group("served")
+
+
 def tree(response):
     assert response.status_code == 200, response.text[:300]
     return html.fromstring(response.content)
