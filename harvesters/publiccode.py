@@ -1298,7 +1298,9 @@ def parse_publiccode(
     Accepts the raw file (bytes, decoded as UTF-8) or already decoded text. ``assets`` gives the
     repository's files (a local checkout path or an ``AssetReader``) so that the logo, screenshots
     and authors file can be checked; without it they are reported in ``notices`` as not checked.
-    Never raises: unreadable input yields ``valid=False`` and ``data=None``.
+    Never raises: unreadable input yields ``valid=False`` and ``data=None``. (A caller's asset
+    reader may raise: :class:`AssetUnavailable` becomes a notice, anything else propagates, such as
+    a spent request budget during a harvest.)
     """
     result = PubliccodeResult(valid=False, version=None, data=None)
     reader = AssetReader(assets) if isinstance(assets, Path | str) else assets
