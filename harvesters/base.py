@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
+from harvesters.publiccode import AssetReader, AssetUnavailable, parse_publiccode
 from harvesters.records import (
     HarvestError,
     ItemError,
@@ -217,17 +218,26 @@ class ForgeClient:
         """Turn one listing object into a record; raise MalformedItem when it cannot be read."""
         raise NotImplementedError
 
+    def file_request(self, record: RepositoryRecord, path: str) -> tuple[str, dict[str, str]] | None:
+        """(API URL, headers) of the raw content of the file at ``path`` (relative, ``/``-separated) on the
+        default branch, or None when there is nothing to fetch (an empty repository)."""
+        raise NotImplementedError
+
     def publiccode_request(self, record: RepositoryRecord) -> tuple[str, dict[str, str]] | None:
         """(API URL, headers) to fetch publiccode.yml from, or None when there is nothing to fetch."""
-        raise NotImplementedError
+        return self.file_request(record, "publiccode.yml")
 
     def publiccode_web_url(self, record: RepositoryRecord) -> str:
         """Where a person can read the publiccode.yml file."""
         return f"{record.web_url}/blob/{record.default_branch}/publiccode.yml"
 
+    def decode_file(self, response: requests.Response) -> bytes:
+        """A file's bytes from a successful raw-file response; ValueError when they cannot be read."""
+        return response.content
+
     def decode_publiccode(self, response: requests.Response) -> str:
         """The file's text from a successful response."""
-        return response.content.decode("utf-8", errors="replace")
+        return self.decode_file(response).decode("utf-8", errors="replace")
 
     def repository_api_url(self, segments: list[str]) -> str:
         """The API URL of one repository from its web path segments."""
@@ -398,6 +408,8 @@ class ForgeClient:
             return ItemError(record.remote_id, record.full_name, url, "publiccode", str(exc), "malformed")
         record.publiccode_url = self.publiccode_web_url(record)
         record.publiccode_checked = True
+        # Validated here, while the forge is at hand, so that the logo can be fetched and checked.
+        record.publiccode_result = parse_publiccode(record.publiccode_raw, assets=ForgeAssetReader(self, record))
         return None
 
     def fetch_one(self, repo_url: str) -> RepositoryRecord:
@@ -423,6 +435,54 @@ class ForgeClient:
             raise HarvestError(f"cannot read {repo_url}: {exc}", "malformed") from exc
         self.fill_publiccode(record)
         return record
+
+
+class ForgeAssetReader(AssetReader):
+    """Reads the logos named by a harvested publiccode.yml through the forge's raw-file API.
+
+    Uses the client's session (so the outbound guard, byte cap and per-host budget apply) and only
+    covers ``logo`` and ``monochromeLogo``: screenshots and the authors file stay "not checked", so a
+    harvest costs at most two more requests per changed repository with a publiccode.yml. A 404 means
+    the file is missing; any other failure means it could not be checked. A spent host budget
+    propagates and ends the run, as for every other request of the harvest.
+    """
+
+    KEYS = ("logo", "monochromeLogo")
+
+    def __init__(self, client: ForgeClient, record: RepositoryRecord) -> None:
+        self.client = client
+        self.record = record
+        self.fetched: dict[str, bytes | None] = {}
+
+    def covers(self, key: str) -> bool:
+        """Only the logos are fetched."""
+        return key in self.KEYS
+
+    def read(self, path: str) -> bytes | None:
+        """The file's bytes, None for a 404 or a path outside the repository, AssetUnavailable otherwise."""
+        if path in ("", ".", "..") or path.startswith(("../", "/")):
+            return None
+        if path in self.fetched:
+            return self.fetched[path]
+        request = self.client.file_request(self.record, path)
+        if request is None:
+            raise AssetUnavailable(path)
+        url, headers = request
+        try:
+            response = self.client.session.get(url, headers=headers)
+        except requests.RequestException as exc:
+            raise AssetUnavailable(f"{url}: {_describe(exc)}") from exc
+        if response.status_code == 404:
+            self.fetched[path] = None
+            return None
+        if response.status_code != 200:
+            raise AssetUnavailable(f"{url}: HTTP {response.status_code}")
+        try:
+            content = self.client.decode_file(response)
+        except ValueError as exc:
+            raise AssetUnavailable(f"{url}: {exc}") from exc
+        self.fetched[path] = content
+        return content
 
 
 def _describe(exc: BaseException) -> str:

@@ -100,12 +100,13 @@ class GiteaClient(ForgeClient):
             has_readme=None,
         )
 
-    def publiccode_request(self, record: RepositoryRecord) -> tuple[str, dict[str, str]] | None:
+    def file_request(self, record: RepositoryRecord, path: str) -> tuple[str, dict[str, str]] | None:
         """The raw file endpoint on the default branch."""
         if obj_is_empty(record):
             return None
-        path = "/".join(quote(part, safe="") for part in record.full_name.split("/"))
-        url = f"{self.api_base}/repos/{path}/raw/publiccode.yml"
+        repo = "/".join(quote(part, safe="") for part in record.full_name.split("/"))
+        file_path = "/".join(quote(part, safe="") for part in path.split("/"))
+        url = f"{self.api_base}/repos/{repo}/raw/{file_path}"
         if record.default_branch:
             url += f"?ref={quote(record.default_branch, safe='')}"
         return url, {}

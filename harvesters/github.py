@@ -92,29 +92,30 @@ class GitHubClient(ForgeClient):
             homepage=read_str(obj, "homepage"),
         )
 
-    def publiccode_request(self, record: RepositoryRecord) -> tuple[str, dict[str, str]] | None:
+    def file_request(self, record: RepositoryRecord, path: str) -> tuple[str, dict[str, str]] | None:
         """The contents API, asking for the raw file (no 1 MB base64 limit)."""
-        path = "/".join(quote(part, safe="") for part in record.full_name.split("/"))
-        url = f"{self.api_base}/repos/{path}/contents/publiccode.yml"
+        repo = "/".join(quote(part, safe="") for part in record.full_name.split("/"))
+        file_path = "/".join(quote(part, safe="") for part in path.split("/"))
+        url = f"{self.api_base}/repos/{repo}/contents/{file_path}"
         if record.default_branch:
             url += f"?ref={quote(record.default_branch, safe='')}"
         return url, {"Accept": "application/vnd.github.raw"}
 
-    def decode_publiccode(self, response: requests.Response) -> str:
-        """Raw text, or the base64 JSON form when the server ignored the raw media type."""
+    def decode_file(self, response: requests.Response) -> bytes:
+        """Raw bytes, or the base64 JSON form when the server ignored the raw media type."""
         content_type = response.headers.get("Content-Type", "")
         if "json" not in content_type:
-            return response.content.decode("utf-8", errors="replace")
+            return response.content
         payload = response.json()
         if not isinstance(payload, dict) or payload.get("type", "file") != "file":
-            raise ValueError("publiccode.yml is not a file")
+            raise ValueError("not a file")
         content = payload.get("content")
         if payload.get("encoding") != "base64" or not isinstance(content, str):
-            raise ValueError("publiccode.yml content is not base64")
+            raise ValueError("content is not base64")
         try:
-            return base64.b64decode(content, validate=False).decode("utf-8", errors="replace")
+            return base64.b64decode(content, validate=False)
         except (binascii.Error, ValueError) as exc:
-            raise ValueError(f"publiccode.yml content is not valid base64: {exc}") from exc
+            raise ValueError(f"content is not valid base64: {exc}") from exc
 
     def repository_api_url(self, segments: list[str]) -> str:
         """``/repos/{owner}/{name}``; a renamed repository redirects to ``/repositories/{id}``."""

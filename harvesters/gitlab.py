@@ -129,13 +129,13 @@ class GitLabClient(ForgeClient):
             has_readme=None if readme is ... else readme is not None,
         )
 
-    def publiccode_request(self, record: RepositoryRecord) -> tuple[str, dict[str, str]] | None:
+    def file_request(self, record: RepositoryRecord, path: str) -> tuple[str, dict[str, str]] | None:
         """The raw file endpoint; an empty project has no default branch and nothing to fetch."""
         if not record.default_branch:
             return None
         url = (
-            f"{self.api_base}/projects/{quote(record.remote_id, safe='')}/repository/files/publiccode.yml/raw"
-            f"?ref={quote(record.default_branch, safe='')}"
+            f"{self.api_base}/projects/{quote(record.remote_id, safe='')}/repository/files/"
+            f"{quote(path, safe='')}/raw?ref={quote(record.default_branch, safe='')}"
         )
         return url, {}
 

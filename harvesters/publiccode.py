@@ -18,10 +18,13 @@ facts the catalogue needs are extracted even from a file that has errors, as far
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import json
 import posixpath
 import re
 import unicodedata
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,6 +42,8 @@ __all__ = [
     "MESSAGES",
     "SUPPORTED_VERSIONS",
     "AssetReader",
+    "AssetUnavailable",
+    "STORED_FORMAT",
     "DEVELOPMENT_STATUSES",
     "MAINTENANCE_TYPES",
     "PLATFORMS",
@@ -49,6 +54,8 @@ __all__ = [
     "Issue",
     "PubliccodeResult",
     "parse_publiccode",
+    "result_from_stored",
+    "stored_issues",
 ]
 
 Severity = Literal["error", "warning", "info"]
@@ -338,6 +345,8 @@ MESSAGES: dict[str, str] = {
     "extension": "{field} has a file type that is not allowed here ({allowed}).",
     "no_such_file": "{field}: the file '{path}' is not in the repository.",
     "not_png": "{field}: '{path}' is not a readable PNG image.",
+    "not_svg": "{field}: '{path}' is not an SVG image.",
+    "fetch_failed": "{field}: the file '{path}' could not be read from the forge, so it was not checked.",
     "oembed": "{field} is not the address of a video on a known oEmbed provider (YouTube, Vimeo…).",
     "not_checked": "{field}: the file '{path}' was not checked, because the repository's files are not at hand.",
 }
@@ -785,18 +794,48 @@ def _png_is_readable(content: bytes) -> bool:
     return length == 13 and width > 0 and height > 0 and bit_depth in allowed_depths.get(colour_type, set())
 
 
+_SVG_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]")
+
+
+def _svg_is_readable(content: bytes, compressed: bool) -> bool:
+    """A minimal check that a logo is SVG (not a decoder): an ``<svg`` element near the start.
+
+    The reference does not look inside SVG files; this catches an HTML error page or a PNG saved
+    as ``logo.svg``. A ``.svgz`` must be gzip; only its first 64 KB are inflated.
+    """
+    if compressed:
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(content)) as unzipped:
+                content = unzipped.read(65536)
+        except (OSError, EOFError, zlib.error):
+            return False
+    head = content[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith(b"<"):
+        return False
+    return _SVG_ROOT.search(head) is not None
+
+
 # --------------------------------------------------------------------------- assets
+
+
+class AssetUnavailable(Exception):  # noqa: N818
+    """An asset reader could not tell whether a file exists (e.g. the forge did not answer)."""
 
 
 class AssetReader:
     """Gives access to the repository's files for the logo, screenshot and authors-file checks.
 
-    ``read(path)`` returns the file's bytes or None when there is no such file; ``describe`` is how
-    the path is shown in messages. The default reads a local checkout.
+    ``read(path)`` returns the file's bytes, None when there is no such file, or raises
+    :class:`AssetUnavailable` when it cannot tell. ``covers(key)`` says which keys the reader
+    checks (a forge reader only fetches the logos); the others are reported as not checked. The
+    default reads a local checkout and covers every key.
     """
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
+
+    def covers(self, key: str) -> bool:
+        return True
 
     def read(self, path: str) -> bytes | None:
         target = (self.root / path).resolve()
@@ -1074,14 +1113,20 @@ class _Checker:
         if extensions is not None and extension not in extensions:
             self.add(key, "extension", allowed=", ".join(extensions), path=value)
             return
-        if self.assets is None:
+        if self.assets is None or not self.assets.covers(key):
             self.add(key, "not_checked", "info", path=value)
             return
-        content = self.assets.read(path)
+        try:
+            content = self.assets.read(path)
+        except AssetUnavailable:
+            self.add(key, "fetch_failed", "info", path=value)
+            return
         if content is None:
             self.add(key, "no_such_file", path=value)
         elif png_check and extension == ".png" and not _png_is_readable(content):
             self.add(key, "not_png", path=value)
+        elif png_check and extension in (".svg", ".svgz") and not _svg_is_readable(content, extension == ".svgz"):
+            self.add(key, "not_svg", path=value)
 
 
 def _version_check(root: Node) -> tuple[str | None, _Found | None, _Found | None]:
@@ -1253,7 +1298,9 @@ def parse_publiccode(
     Accepts the raw file (bytes, decoded as UTF-8) or already decoded text. ``assets`` gives the
     repository's files (a local checkout path or an ``AssetReader``) so that the logo, screenshots
     and authors file can be checked; without it they are reported in ``notices`` as not checked.
-    Never raises: unreadable input yields ``valid=False`` and ``data=None``.
+    Never raises: unreadable input yields ``valid=False`` and ``data=None``. (A caller's asset
+    reader may raise: :class:`AssetUnavailable` becomes a notice, anything else propagates, such as
+    a spent request budget during a harvest.)
     """
     result = PubliccodeResult(valid=False, version=None, data=None)
     reader = AssetReader(assets) if isinstance(assets, Path | str) else assets
@@ -1322,4 +1369,65 @@ def parse_publiccode(
     result.data = to_python(root)
     _fill_facts(result, result.data)
     result.valid = not result.errors
+    return result
+
+
+# --------------------------------------------------------------------------- stored results
+
+# The first entry of a stored issue list; rows written before it are lists of {"path", "message",
+# "severity"} (errors and warnings only) and must be validated again to be shown.
+STORED_FORMAT = {"format": 2}
+
+
+def _plain(value: Any) -> Any:
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def stored_issues(result: PubliccodeResult) -> list[dict[str, Any]]:
+    """The issues of a validation as JSON to store with a harvested file, so that pages need not
+    validate it again: the format marker, then per issue its key, message code and parameters,
+    English message, line, column and severity (errors, warnings, then notices)."""
+    return [
+        dict(STORED_FORMAT),
+        *(
+            {
+                "key": issue.path,
+                "code": issue.code,
+                "params": {str(k): _plain(v) for k, v in issue.params.items()},
+                "message": issue.message,
+                "line": issue.line,
+                "column": issue.column,
+                "severity": issue.severity,
+            }
+            for issue in [*result.errors, *result.warnings, *result.notices]
+        ),
+    ]
+
+
+def result_from_stored(stored: Any, valid: bool | None) -> PubliccodeResult | None:
+    """The validation rebuilt from :func:`stored_issues` (issues and verdict; no facts), or None when
+    ``stored`` is in the older format or unreadable, so that the caller validates the text again."""
+    if not isinstance(stored, list) or not stored or stored[0] != STORED_FORMAT:
+        return None
+    result = PubliccodeResult(valid=bool(valid), version=None, data=None)
+    buckets = {"error": result.errors, "warning": result.warnings, "info": result.notices}
+    for entry in stored[1:]:
+        if not isinstance(entry, dict) or entry.get("severity") not in buckets:
+            return None
+        raw_params = entry.get("params")
+        params: dict[str, Any] = dict(raw_params) if isinstance(raw_params, dict) else {}
+        line, column = entry.get("line"), entry.get("column")
+        buckets[entry["severity"]].append(
+            Issue(
+                path=str(entry.get("key") or ""),
+                message=str(entry.get("message") or ""),
+                severity=entry["severity"],
+                line=line if isinstance(line, int) and not isinstance(line, bool) else 0,
+                column=column if isinstance(column, int) and not isinstance(column, bool) else 0,
+                code=str(entry.get("code") or ""),
+                params=params,
+            )
+        )
+    if valid is None:
+        result.valid = not result.errors
     return result

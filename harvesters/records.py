@@ -7,7 +7,7 @@ import re
 import socket
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -63,6 +63,9 @@ class RepositoryRecord:
     has_contributing: bool | None = None
     has_governance: bool | None = None
     publiccode_checked: bool = False
+    # The validation of publiccode_raw made while harvesting, with the logo fetched from the forge
+    # (a harvesters.publiccode.PubliccodeResult); None when the file was not fetched.
+    publiccode_result: Any = None
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,11 @@ Usage::
 
 Repositories are plain dicts in a neutral shape (``id``, ``owner``, ``name``, ``description``,
 ``topics``, ``language``, ``license``, ``stars``, ``forks``, ``open_issues``, ``default_branch``,
-``created_at``, ``pushed_at``, ``updated_at``, ``archived``, ``fork``, ``homepage``, ``publiccode``)
-rendered into each forge's JSON on the fly. Ids are unique across kinds.
+``created_at``, ``pushed_at``, ``updated_at``, ``archived``, ``fork``, ``homepage``, ``publiccode``,
+``files``) rendered into each forge's JSON on the fly. Ids are unique across kinds. ``files`` maps
+other paths of the default branch (``"assets/logo.png"``) to their bytes, served by each forge's
+raw-file API (GitHub ``/repos/o/n/contents/PATH``, GitLab ``/projects/ID/repository/files/PATH/raw``
+with the path URL-encoded, Gitea ``/repos/o/n/raw/PATH``); a missing path answers 404.
 
 Faults (``set_fault(fault, ...)``), matched on ``kind``, ``owner``, listing ``page`` (1-based),
 a ``path`` substring, the ``nth`` matching request, and firing at most ``times`` times:
@@ -194,6 +197,7 @@ class FakeForge:
                 "fork": False,
                 "homepage": None,
                 "publiccode": None,
+                "files": {},
             }
             repo.update(fields)
             self.repos[kind][repo_id] = repo
@@ -634,7 +638,7 @@ def _make_handler(forge: FakeForge) -> type[BaseHTTPRequestHandler]:
                     if repo is None:
                         raise _json_error(404, "Not Found")
                     raise self._json(forge.render(kind, repo), headers)
-                m = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/contents/publiccode\.yml)?", route)
+                m = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/contents/(.+))?", route)
                 if m:
                     repo, renamed = forge.find(kind, f"{unquote(m.group(1))}/{unquote(m.group(2))}")
                     if repo is None:
@@ -644,9 +648,9 @@ def _make_handler(forge: FakeForge) -> type[BaseHTTPRequestHandler]:
                         raise _Reply(301, b"", {"Location": location + (m.group(3) or "")})
                     if not m.group(3):
                         raise self._json(forge.render(kind, repo), headers)
-                    return self._publiccode(repo, headers, github=True)
+                    return self._file(repo, unquote(m.group(4)), headers, github=True)
             if kind == "gitlab":
-                m = re.fullmatch(r"/projects/([^/]+)(/repository/files/publiccode\.yml/raw)?", route)
+                m = re.fullmatch(r"/projects/([^/]+)(/repository/files/([^/]+)/raw)?", route)
                 if m:
                     key = unquote(m.group(1))
                     if key.isdigit():
@@ -657,9 +661,9 @@ def _make_handler(forge: FakeForge) -> type[BaseHTTPRequestHandler]:
                         raise _json_error(404, "404 Project Not Found")
                     if not m.group(2):
                         raise self._json(forge.render(kind, repo), headers)
-                    return self._publiccode(repo, headers)
+                    return self._file(repo, unquote(m.group(3)), headers)
             if kind == "gitea":
-                m = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/raw/publiccode\.yml)?", route)
+                m = re.fullmatch(r"/repos/([^/]+)/([^/]+)(/raw/(.+))?", route)
                 if m:
                     repo, renamed = forge.find(kind, f"{unquote(m.group(1))}/{unquote(m.group(2))}")
                     if repo is None:
@@ -669,23 +673,27 @@ def _make_handler(forge: FakeForge) -> type[BaseHTTPRequestHandler]:
                         raise _Reply(301, b"", {"Location": f"{forge.api_base(kind)}/repos/{full}{m.group(3) or ''}"})
                     if not m.group(3):
                         raise self._json(forge.render(kind, repo), headers)
-                    return self._publiccode(repo, headers)
+                    return self._file(repo, unquote(m.group(4)), headers)
             raise _json_error(404, "Not Found")
 
         def _json(self, payload: Any, headers: dict[str, str]) -> _Reply:
             headers["Content-Type"] = "application/json"
             return _Reply(200, json.dumps(payload).encode(), headers)
 
-        def _publiccode(self, repo: dict[str, Any], headers: dict[str, str], github: bool = False) -> None:
-            text = repo.get("publiccode")
-            if text is None:
+        def _file(self, repo: dict[str, Any], path: str, headers: dict[str, str], github: bool = False) -> None:
+            if path == "publiccode.yml":
+                text = repo.get("publiccode")
+                data = None if text is None else text.encode()
+            else:
+                data = (repo.get("files") or {}).get(path)
+            if data is None:
                 raise _json_error(404, "Not Found")
-            data = text.encode()
             if github and "raw" not in self.headers.get("Accept", ""):
                 encoded = base64.encodebytes(data).decode()
                 payload = {"type": "file", "encoding": "base64", "content": encoded, "size": len(data)}
                 raise self._json(payload, headers)
-            headers["Content-Type"] = "text/plain; charset=utf-8"
+            text_file = path == "publiccode.yml"
+            headers["Content-Type"] = "text/plain; charset=utf-8" if text_file else "application/octet-stream"
             raise _Reply(200, data, headers)
 
     return Handler

@@ -42,7 +42,7 @@ from harvesters import (
     fetch_repository,
     split_repository_url,
 )
-from harvesters.publiccode import parse_publiccode
+from harvesters.publiccode import parse_publiccode, stored_issues
 
 
 def refresh_commons(commons: Commons) -> Commons:
@@ -563,12 +563,10 @@ def _record_to_repository(record: RepositoryRecord, kind: str, repo: Repository 
         repo.publiccode_raw = record.publiccode_raw
         repo.publiccode_parsed, repo.publiccode_valid, repo.publiccode_errors = None, None, []
         if record.publiccode_raw:
-            parsed = parse_publiccode(record.publiccode_raw)
+            parsed = record.publiccode_result or parse_publiccode(record.publiccode_raw)
             repo.publiccode_parsed = parsed.data
             repo.publiccode_valid = parsed.valid
-            repo.publiccode_errors = [
-                {"path": i.path, "message": i.message, "severity": i.severity} for i in parsed.errors
-            ]
+            repo.publiccode_errors = stored_issues(parsed)
     repo.last_seen_at = utcnow()
     return repo
 

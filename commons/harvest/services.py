@@ -44,7 +44,7 @@ from harvesters import (
     source_from_url,
 )
 from harvesters.base import web_host
-from harvesters.publiccode import PubliccodeResult, parse_publiccode
+from harvesters.publiccode import PubliccodeResult, parse_publiccode, stored_issues
 
 log = logging.getLogger(__name__)
 
@@ -666,15 +666,15 @@ class _Run:
                 changed.append("publiccode")
             self._health(repo, False)
             return None
-        result = parse_publiccode(raw)
-        if raw != repo.publiccode_raw or repo.publiccode_valid is None:
+        # The harvester validated the file with its logo fetched from the forge; parse here only for
+        # records that come without that result.
+        result = record.publiccode_result if record.publiccode_result is not None else parse_publiccode(raw)
+        issues = stored_issues(result)
+        if raw != repo.publiccode_raw or repo.publiccode_valid is None or issues != repo.publiccode_errors:
             repo.publiccode_raw = raw
             repo.publiccode_parsed = _jsonable(result.data) if isinstance(result.data, dict) else None
             repo.publiccode_valid = result.valid
-            repo.publiccode_errors = [
-                {"path": issue.path, "message": issue.message, "severity": issue.severity}
-                for issue in [*result.errors, *result.warnings]
-            ]
+            repo.publiccode_errors = issues
             changed.append("publiccode")
         self._health(repo, True)
         return result

@@ -66,6 +66,8 @@ TEMPLATES: dict[str, Any] = {
     "extension": _l("{field} has a file type that is not allowed here ({allowed})."),
     "no_such_file": _l("{field}: the file '{path}' is not in the repository."),
     "not_png": _l("{field}: '{path}' is not a readable PNG image."),
+    "not_svg": _l("{field}: '{path}' is not an SVG image."),
+    "fetch_failed": _l("{field}: the file '{path}' could not be read from the forge, so it was not checked."),
     "oembed": _l("{field} is not the address of a video on a known oEmbed provider (YouTube, Vimeo…)."),
     "not_checked": _l("{field}: the file '{path}' was not checked, because the repository's files are not at hand."),
 }

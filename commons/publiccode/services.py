@@ -14,7 +14,7 @@ from commons.errors import ValidationFailed
 from commons.forms import is_http_url
 from commons.outbound import BudgetExhausted, OutboundRefused, session_from_config
 from harvesters import HarvestError, RepositoryNotFound, fetch_repository
-from harvesters.publiccode import PubliccodeResult, parse_publiccode
+from harvesters.publiccode import PubliccodeResult, parse_publiccode, result_from_stored
 from harvesters.records import split_repository_url
 
 MAX_PASTED_BYTES = 1_000_000
@@ -94,18 +94,22 @@ def validate_repository(url: str) -> Validation:
         raise ValidationFailed({"url": [_("The repository's publiccode.yml could not be read. Try again later.")]})
     if not record.publiccode_raw:
         raise ValidationFailed({"url": [_("This repository has no publiccode.yml at its root.")]})
-    return Validation(source=record.web_url, text=record.publiccode_raw, result=parse_publiccode(record.publiccode_raw))
+    # The forge client validated the file as it fetched it, with the logo read from the repository.
+    result = record.publiccode_result or parse_publiccode(record.publiccode_raw)
+    return Validation(source=record.web_url, text=record.publiccode_raw, result=result)
 
 
 def harvested_report(repository: Any) -> PubliccodeResult | None:
     """The validation of a harvested repository's publiccode.yml, with lines, or None without a file.
 
-    The stored text is validated again so that the result follows the current rules.
+    The issues stored at harvest time are shown (they include the logo fetched from the forge); rows
+    stored in the older format (no message codes or lines) are validated again from the stored text.
     """
     raw = getattr(repository, "publiccode_raw", None)
     if not raw:
         return None
-    return parse_publiccode(raw)
+    stored = result_from_stored(getattr(repository, "publiccode_errors", None), repository.publiccode_valid)
+    return stored if stored is not None else parse_publiccode(raw)
 
 
 def source_reports(user: Any, source: Any, limit: int = 50) -> list[tuple[Any, PubliccodeResult]]:
