@@ -34,7 +34,8 @@ CSV = (DATA / "eurofxref-hist-sample.csv").read_bytes()
 def _zip(name: str, content: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(name, content)
+        # A fixed date: the bytes (and so the test ids) must be the same in every xdist worker.
+        archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
