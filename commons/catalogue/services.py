@@ -351,6 +351,20 @@ def usage_of(commons: Commons, organisation: Organisation | None) -> UsageDeclar
     )
 
 
+def check_usage(user: Any, organisation: Organisation | None = None) -> dict[str, list[str]]:
+    """The rules of a declaration that need the database (the user's organisation), and the permission; writes
+    nothing. The page calls it also when its form refused some fields, so that every error comes in one submit."""
+    if organisation is None:
+        if not getattr(user, "is_authenticated", False):
+            raise PermissionDenied()
+        try:
+            organisation = _organisation_of(user)
+        except ValidationFailed as failure:
+            return {name: list(messages) for name, messages in failure.errors.items()}
+    require(user, "usage:declare", organisation)
+    return {}
+
+
 def declare_usage(
     user: Any,
     commons: Commons,
@@ -363,12 +377,10 @@ def declare_usage(
 ) -> UsageDeclaration:
     """Declare (or update) that an organisation uses a commons. Only for the user's own organisation
     (admins: any). ``instance_url`` must be http(s); ``since`` not in the future."""
-    if organisation is None:
-        if not getattr(user, "is_authenticated", False):
-            raise PermissionDenied()
-        organisation = _organisation_of(user)
-    require(user, "usage:declare", organisation)
-    errors: dict[str, list[str]] = {}
+    errors = check_usage(user, organisation)
+    if errors:
+        raise ValidationFailed(errors)
+    organisation = organisation or _organisation_of(user)
     context = (context or "").strip() or None
     if context and len(context) > 2000:
         errors["context"] = [_("Describe the use in at most 2,000 characters.")]

@@ -203,6 +203,8 @@ def usage(slug: str) -> Any:
             db.session.commit()
             flash(_("Thank you: your organisation's use of %(name)s is recorded.", name=commons.name), "success")
             return redirect(url_for("catalogue.detail", slug=commons.slug))
+        # The service's own rules (the user's organisation) are reported with the form's, in one submit.
+        form.apply_errors(ValidationFailed(services.check_usage(current_user._get_current_object())))
         return _usage_page(commons, form, 422)
     return _usage_page(commons, form)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context
@@ -23,6 +24,7 @@ from commons.audit import record_event
 from commons.catalogue.models import Commons, Need
 from commons.contributions import fx
 from commons.contributions.models import (
+    TYPES,
     WORKING_DAYS_PER_YEAR,
     Contribution,
     ContributionVersion,
@@ -630,6 +632,124 @@ def find_duplicate(
     return None
 
 
+# --- the rules that need the database, without writing ----------------------------------------------------
+#
+# A page whose form refused some fields still runs these on the fields it accepted, so that every error comes in
+# one submit (a missing rate for the currency and date together with a badly typed amount). ``data`` and each
+# line then hold only the accepted fields: a rule runs when every field it reads is there. The same functions
+# run on save, so these rules have one home.
+
+_NEEDS = {
+    "rate": ("currency", "date", "bank_rate"),
+    "staff": ("fte", "person_days", "headcount", "period_start", "period_end"),
+}
+
+
+def _has(line: dict[str, Any], names: tuple[str, ...]) -> bool:
+    return all(name in line for name in names)
+
+
+def _check_line(
+    actor: Any,
+    kind: str,
+    line: dict[str, Any],
+    errors: dict[str, list[str]],
+    key: str,
+    *,
+    contribution: Contribution | None,
+    period: tuple[dt.date | None, dt.date | None] | None,
+    value_day: dt.date | None,
+) -> None:
+    """Field errors of one line that need the database (rates, evidence) or the envelope (staff capacity).
+
+    ``period`` is the envelope's period (None when the form refused it), ``value_day`` the date whose rate an
+    in-kind value takes (None when unknown), ``contribution`` the saved contribution (None for a new one).
+    """
+    if kind == "funding":
+        day = line.get("date")
+        rate_known = _has(line, _NEEDS["rate"]) and bool(line["currency"])
+        if rate_known and day is not None and _line_rate(line["currency"], day, line["bank_rate"]) is None:
+            errors.setdefault(f"{key}currency", []).append(_no_rate_message(line["currency"], day, actor))
+        unproven = not (line.get("evidence_url") or line.get("evidence_id"))
+        if line.get("kind") == "disbursement" and "evidence_url" in line and unproven:
+            errors.setdefault(f"{key}evidence_url", []).append(
+                _("A disbursement needs evidence: give the link to the payment proof.")
+            )
+        evidence_id = line.get("evidence_id")
+        if evidence_id and not line.get("evidence_url"):
+            known = {str(e.id) for e in contribution.evidence} if contribution is not None else set()
+            if str(evidence_id) not in known:
+                # Same message for an id of no evidence and of another contribution's: ids are not revealed.
+                errors.setdefault(f"{key}evidence_id", []).append(
+                    _("This evidence does not exist on this contribution: add it first, or give the link instead.")
+                )
+    elif kind == "staff":
+        if period is not None and _has(line, _NEEDS["staff"]):
+            envelope = SimpleNamespace(period_start=period[0], period_end=period[1])
+            _staff_values(envelope, {"role": None, **line}, errors, key)  # type: ignore[arg-type]
+    elif kind == "in_kind":
+        currency = line.get("currency")
+        if line.get("value") is None or not currency or value_day is None:
+            return
+        if _line_rate(currency, min(value_day, _today()), None) is None:
+            errors.setdefault(f"{key}currency", []).append(_no_rate_message(currency, value_day, bank_rate=False))
+
+
+def _value_day(decision_date: dt.date | None, period_start: dt.date | None) -> dt.date:
+    """The date whose ECB rate an in-kind value takes."""
+    return decision_date or period_start or _today()
+
+
+def _check_new(
+    actor: Any, state: str | None, kind: str, data: dict[str, Any], errors: dict[str, list[str]]
+) -> Commons | None:
+    """The database rules of a new contribution (commons, duplicate, lines), on the fields ``data`` holds."""
+    commons = _commons(data["commons"], errors) if "commons" in data else None
+    lines = data.get("lines") or []
+    if state is not None and commons is not None and not data.get("not_duplicate"):
+        complete = [line for line in lines if _has(line, ("amount", "currency", "date"))]
+        duplicate = find_duplicate(state, commons, kind, complete, data.get("period_start"), data.get("title") or "")
+        if duplicate is not None:
+            errors.setdefault("not_duplicate", []).append(
+                _(
+                    "This looks like %(ref)s (same member state, commons, type and amount or dates). "
+                    "If it is not a duplicate, tick “This is not a duplicate” and save again.",
+                    ref=duplicate.ref,
+                )
+            )
+    period = (data["period_start"], data["period_end"]) if _has(data, ("period_start", "period_end")) else None
+    value_day = (
+        _value_day(data["decision_date"], data["period_start"])
+        if _has(data, ("decision_date", "period_start"))
+        else None
+    )
+    with db.session.no_autoflush:
+        for index, line in enumerate(lines):
+            _check_line(
+                actor, kind, line, errors, f"lines-{index}-", contribution=None, period=period, value_day=value_day
+            )
+    return commons
+
+
+def check_contribution(actor: Any, data: dict[str, Any]) -> dict[str, list[str]]:
+    """Field errors of a new contribution that need the database, for the fields ``data`` holds; writes nothing.
+
+    The permission comes first, as on save (PermissionDenied propagates).
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        state: str | None = resolve_state(actor, data.get("member_state"))
+    except ValidationFailed as failure:
+        errors.update({name: list(messages) for name, messages in failure.errors.items()})
+        state = None
+    kind = data.get("type")
+    if kind not in TYPES:
+        errors.setdefault("type", []).append(_("Choose the type: funding, staff, governance or in_kind."))
+        return errors
+    _check_new(actor, state, str(kind), data, errors)
+    return errors
+
+
 def create_contribution(actor: Any, data: dict[str, Any]) -> Contribution:
     """Record a contribution with its first lines for the actor's own member state."""
     state = resolve_state(actor, data.get("member_state"))
@@ -637,25 +757,11 @@ def create_contribution(actor: Any, data: dict[str, Any]) -> Contribution:
     errors: dict[str, list[str]] = {}
     if kind not in ("funding", "staff", "governance", "in_kind"):
         raise ValidationFailed({"type": [_("Choose the type: funding, staff, governance or in_kind.")]})
-    commons = _commons(data.get("commons"), errors)
+    commons = _check_new(actor, state, kind, {"commons": data.get("commons"), **data}, errors)
     if errors:
         raise ValidationFailed(errors)
     assert commons is not None
     lines = data.get("lines") or []
-    if not data.get("not_duplicate"):
-        duplicate = find_duplicate(state, commons, kind, lines, data.get("period_start"), data.get("title") or "")
-        if duplicate is not None:
-            raise ValidationFailed(
-                {
-                    "not_duplicate": [
-                        _(
-                            "This looks like %(ref)s (same member state, commons, type and amount or dates). "
-                            "If it is not a duplicate, tick “This is not a duplicate” and save again.",
-                            ref=duplicate.ref,
-                        )
-                    ]
-                }
-            )
     contribution = Contribution(
         ref=_next_ref(state, _today().year),
         member_state_code=state,
@@ -731,12 +837,39 @@ def update_contribution(actor: Any, ref: str, data: dict[str, Any], version: int
     return contribution
 
 
+def _check_lines(actor: Any, contribution: Contribution, lines: list[dict[str, Any]]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    period = (contribution.period_start, contribution.period_end)
+    value_day = _value_day(contribution.decision_date, contribution.period_start)
+    with db.session.no_autoflush:
+        for line in lines:
+            _check_line(
+                actor,
+                contribution.type,
+                line,
+                errors,
+                "",
+                contribution=contribution,
+                period=period,
+                value_day=value_day,
+            )
+    return errors
+
+
+def check_lines(actor: Any, ref: str, lines: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Field errors of lines to add to (or change on) a saved contribution that need the database, for the fields
+    each line holds; writes nothing. The permission comes first, as on save."""
+    return _check_lines(actor, get_for_edit(actor, ref), lines)
+
+
 def add_lines(actor: Any, ref: str, lines: list[dict[str, Any]], version: int) -> Contribution:
     """Add lines of the contribution's type. Funding lines are a ledger: corrections are new adjustment lines."""
     contribution = get_for_edit(actor, ref)
     if version != contribution.version:
         raise StaleVersion(contribution, {"lines": lines})
-    errors: dict[str, list[str]] = {}
+    errors = _check_lines(actor, contribution, lines)
+    if errors:
+        raise ValidationFailed(errors)
     _add_lines(actor, contribution, lines, errors, "")
     if errors:
         raise ValidationFailed(errors)
@@ -775,7 +908,9 @@ def update_line(actor: Any, ref: str, line_id: int, line: dict[str, Any], versio
     target = line_of(contribution, line_id)
     if version != contribution.version:
         raise StaleVersion(contribution, line)
-    errors: dict[str, list[str]] = {}
+    errors = _check_lines(actor, contribution, [line])
+    if errors:
+        raise ValidationFailed(errors)
     with db.session.no_autoflush:
         if contribution.type == "staff":
             values = _staff_values(contribution, line, errors, "")

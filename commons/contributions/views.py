@@ -30,6 +30,7 @@ from commons.contributions.forms import (
     NeedForm,
     NeedStatusForm,
     StatusForm,
+    accepted_part,
     contribution_form_class,
     line_form_class,
 )
@@ -119,6 +120,8 @@ def new() -> Any:
                 flash(_("Contribution %(ref)s recorded.", ref=contribution.ref), "success")
                 return redirect(url_for("contributions.detail", ref=contribution.ref))
         else:
+            # The database rules run on the fields the form accepted: every error in one submit.
+            form.apply_errors(ValidationFailed(services.check_contribution(actor, accepted_part(form))))
             status = 422
     return render_template("contributions/new.html", form=form, kind=kind, conflict=conflict), status
 
@@ -191,15 +194,21 @@ def add_line(ref: str) -> Any:
             SelectChoice(str(e.id), e.title or e.url) for e in contribution.evidence
         ]
 
-    def apply(actor: Any, c: Contribution) -> None:
-        line = form.cleaned()  # type: ignore[attr-defined]
+    def with_evidence(line: dict[str, Any]) -> dict[str, Any]:
         if hasattr(form, "evidence_id"):
             line["evidence_id"] = form.evidence_id.data or None
+        return line
+
+    def apply(actor: Any, c: Contribution) -> None:
+        line = with_evidence(form.cleaned())  # type: ignore[attr-defined]
         services.add_lines(actor, c.ref, [line], services.parse_version(form.version.data))  # type: ignore[attr-defined]
+
+    def check(actor: Any, c: Contribution) -> dict[str, list[str]]:
+        return services.check_lines(actor, c.ref, [with_evidence(accepted_part(form))])
 
     return _simple_change(
         form, "contributions/add_line.html", apply, _("Line added to %(ref)s.", ref=contribution.ref),
-        contribution=contribution, line_title=LINE_TITLES[contribution.type],
+        contribution=contribution, line_title=LINE_TITLES[contribution.type], check=check,
     )  # fmt: skip
 
 
@@ -241,15 +250,19 @@ def edit_line(ref: str, line_id: int) -> Any:
             services.parse_version(form.version.data),  # type: ignore[attr-defined]
         )
 
+    def check(actor: Any, c: Contribution) -> dict[str, list[str]]:
+        return services.check_lines(actor, c.ref, [accepted_part(form)])
+
     return _simple_change(
         form, "contributions/edit_line.html", apply, _("Line of %(ref)s saved.", ref=contribution.ref),
-        contribution=contribution, line_id=line_id, line_title=LINE_TITLES[contribution.type],
+        contribution=contribution, line_id=line_id, line_title=LINE_TITLES[contribution.type], check=check,
     )  # fmt: skip
 
 
-def _simple_change(form: BaseForm, template: str, apply: Any, done: Any, **extra: Any) -> Any:
+def _simple_change(form: BaseForm, template: str, apply: Any, done: Any, check: Any = None, **extra: Any) -> Any:
     """A small form on its own page: validate, call the service, commit, or show the errors (422/409).
-    ``done`` is the success message, or a function giving it once the change is applied."""
+    ``done`` is the success message, or a function giving it once the change is applied. ``check``, when the
+    form refused some fields, gives the service's database errors for the fields it accepted (all in one submit)."""
     actor = _actor()
     contribution = extra.pop("contribution")
     status = 200
@@ -271,6 +284,8 @@ def _simple_change(form: BaseForm, template: str, apply: Any, done: Any, **extra
                 flash(done() if callable(done) else done, "success")
                 return redirect(url_for("contributions.detail", ref=contribution.ref))
         else:
+            if check is not None:
+                form.apply_errors(ValidationFailed(check(actor, contribution)))
             status = 422
     return render_template(template, form=form, c=contribution, conflict=conflict, **extra), status
 

@@ -219,7 +219,13 @@ def fill_and_submit(page: Any, values: dict[str, str]) -> None:
         if tag.startswith("select"):
             field.select_option(value)
         elif tag in ("input:checkbox", "input:radio"):
-            field.set_checked(bool(value))
+            # The ECL label covers its input (the box is drawn in the label): tick it as a person does, through
+            # the label, which Playwright retargets to its control; a bare input is ticked directly.
+            field_id = field.get_attribute("id") or ""
+            label = page.locator(f"main label[for='{field_id}']") if field_id else None
+            target = label.first if label is not None and label.count() else field
+            target.set_checked(bool(value))
+            assert field.is_checked() == bool(value), f"{name} could not be set to {bool(value)}"
         else:
             field.fill(value)
     assert first is not None, "nothing to fill"

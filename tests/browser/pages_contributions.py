@@ -50,7 +50,12 @@ PAGES = [
 ERROR_PAGES = [
     ("rep_fr", "/contributions/new?type=funding", {"title": "TBD", "lines-0-amount": "NaN"}),
     ("rep_fr", "/contributions/new?type=staff", {"title": "Developers", "lines-0-fte": "3"}),
-    # ECL draws the checkbox label over the input: the observer-with-a-vote rule is tested in test_validation.py.
+    # An observer seat with a vote: the checkbox is ticked through its ECL label (``fill_and_submit``).
+    (
+        "rep_fr",
+        "/contributions/new?type=governance",
+        {"title": "Observer seat", "lines-0-seat_role": "observer", "lines-0-voting_rights": "y"},
+    ),
     ("rep_fr", "/contributions/new?type=governance", {"title": "TBD", "lines-0-end_date": "2000-01-01"}),
     ("rep_fr", "/contributions/new?type=in_kind", {"title": "Hosting", "lines-0-quantity": "0"}),
     ("rep_fr", f"{FR_FUNDING}/lines/new", {"amount": "1e5"}),

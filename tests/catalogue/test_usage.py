@@ -161,3 +161,41 @@ def test_anonymous_is_sent_to_login_and_get_changes_nothing(client, setup):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.post("/commons/decidim/usage", data={"context": "x"}).status_code in (302, 400)
     assert declarations(setup["commons"]) == []
+
+
+def test_every_bad_field_of_a_declaration_is_reported_in_one_submit(client, login_as, setup):
+    """The future date comes with the bad address (and the placeholder), not one submit later (issue 10, 3)."""
+    login_as("user")
+    url = "/commons/decidim/usage"
+    future = (date.today() + timedelta(days=30)).isoformat()
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "context": "TBD",
+        "instance_url": "ftp://x.example/",
+        "since": future,
+    }
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    for field, message in (
+        ("instance_url", "starts with http:// or https://"),
+        ("since", "cannot be in the future"),
+        ("context", "not a placeholder"),
+    ):
+        assert f'id="{field}-error"' in page and message in page, field
+        assert f'href="#{field}"' in page, field
+    assert declarations(setup["commons"]) == []
+
+
+def test_without_organisation_the_post_says_so(client, login_as, setup, users):
+    users["rep_de"].organisation = None
+    login_as("rep_de")
+    url = "/commons/decidim/usage"
+    future = (date.today() + timedelta(days=30)).isoformat()
+    response = client.post(url, data={"csrf_token": csrf_token(client, url), "since": future})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    # In the error summary, with the form's error, and in the note that replaces the form.
+    summary = page[page.index('id="error-summary"') :]
+    assert "belongs to no organisation" in summary[: summary.index("</ul>")]
+    assert declarations(setup["commons"]) == []
