@@ -84,6 +84,8 @@ def _repository_key(url: str) -> tuple[str, str]:
 
 def _commons(orgs: dict[str, Organisation]) -> list[Commons]:
     out = []
+    # French and German summaries and the curated functions (issue 14), by slug.
+    texts = {row["slug"]: row for row in _read("commons_i18n.csv")}
     for row in _read("commons.csv"):
         host, path = _repository_key(row["repository_url"])
         repo = db.session.scalar(select(Repository).where(Repository.web_url == row["repository_url"]))
@@ -99,7 +101,15 @@ def _commons(orgs: dict[str, Organisation]) -> list[Commons]:
         if "name" not in (commons.curated_fields or []):
             commons.name = row["name"]
         commons.summary = row["summary_en"]
-        commons.descriptions = {"en": {"name": row["name"], "short": row["summary_en"]}}
+        descriptions = {"en": {"name": row["name"], "short": row["summary_en"]}}
+        extra = texts.get(commons.slug)
+        if extra is not None:
+            for language in ("fr", "de"):
+                if extra[f"summary_{language}"]:
+                    descriptions[language] = {"name": row["name"], "short": extra[f"summary_{language}"]}
+        commons.descriptions = descriptions
+        if extra is not None and "functions" not in (commons.curated_fields or []):
+            commons.functions = [f for f in extra["functions"].split(";") if f]
         commons.category = (
             row["category"] if row["category"] in ("software", "data", "standard", "service") else "software"
         )
