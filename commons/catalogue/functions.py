@@ -22,7 +22,7 @@ from pathlib import Path
 from commons.catalogue.textindex import QUERY_LANGUAGES, STOP_WORDS, fold, stem, words
 
 DATA = Path(__file__).resolve().parent / "data" / "functions.csv"
-LANGUAGES = ("en", "fr", "de", "it", "es")
+LANGUAGES = ("en", "fr", "de", "it", "es", "nl")
 
 
 @dataclass(frozen=True)

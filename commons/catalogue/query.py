@@ -56,6 +56,13 @@ class Alternative:
 class TextQuery:
     groups: list[list[Alternative]]  # AND of groups, OR within a group
     excluded: list[Alternative]
+    # Any group may match (scores still add up, so commons with more of the words come first): the
+    # fallback when no commons has every word.
+    any_group: bool = False
+
+    @property
+    def relaxable(self) -> bool:
+        return not self.any_group and len(self.groups) > 1
 
     @property
     def empty(self) -> bool:
@@ -76,6 +83,7 @@ class TextQuery:
         return (
             tuple(tuple(alt_shape(a) for a in group) for group in self.groups),
             tuple(alt_shape(a) for a in self.excluded),
+            self.any_group,
         )
 
     def words(self) -> list[str]:

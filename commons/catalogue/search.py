@@ -208,6 +208,8 @@ class SearchParams:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     cursor: str | None = None
+    # Set by the service when no commons has every word: commons with some of them are shown.
+    any_word: bool = field(default=False, compare=False, repr=False)
 
     LIST_FIELDS = (
         "function",
@@ -285,8 +287,10 @@ class SearchParams:
     def text_query(self) -> TextQuery:
         """``q`` parsed (words, phrases, exclusions, OR), see :mod:`commons.catalogue.query`."""
         cached = self.__dict__.get("_text_query")
-        if cached is None or cached[0] != self.q:
-            cached = (self.q, parse(self.q))
+        if cached is None or cached[0] != (self.q, self.any_word):
+            query = parse(self.q)
+            query.any_group = self.any_word and query.relaxable
+            cached = ((self.q, self.any_word), query)
             self.__dict__["_text_query"] = cached
         return cached[1]
 
@@ -418,6 +422,8 @@ class SearchResult:
     page: int
     per_page: int
     offset: int
+    # True when no commons had every word and the items are those with some of them.
+    any_word: bool = False
     # When a word matched nothing and was corrected: the search text that ran, and the text as typed
     # with the corrected words quoted (searching it runs the words as typed).
     corrected_q: str | None = None
@@ -521,6 +527,18 @@ def _group_select(name: str, group: list[Alternative]) -> Select[Any]:
 
 def _text_select(query: TextQuery) -> Select[Any]:
     """(id, score) of every commons matching the text query."""
+    if query.groups and query.any_group:
+        union = union_all(*(_group_select(f"g{i}", group) for i, group in enumerate(query.groups))).subquery("any")
+        relaxed = select(union.c.id.label("id"), func.sum(union.c.s).label("score")).group_by(union.c.id)
+        if query.excluded:
+            left_out = union_all(
+                *(
+                    select(_alternative_select(f"x{i}", alt).subquery(f"x{i}").c.id)
+                    for i, alt in enumerate(query.excluded)
+                )
+            )
+            relaxed = relaxed.where(union.c.id.not_in(left_out))
+        return relaxed
     if query.groups:
         subs = [_group_select(f"g{i}", group).subquery(f"g{i}") for i, group in enumerate(query.groups)]
         first = subs[0]
@@ -967,6 +985,12 @@ def search(params: SearchParams, *, with_facets: bool = True, correct: bool = Tr
     if offset is None:
         offset = (params.page - 1) * params.per_page
     total, facets = _run_counts(params, with_facets)
+    if total == 0 and params.has_text and params.text_query.relaxable:
+        # Nobody has every word ("chat app for government"): show the commons with most of them.
+        relaxed = replace(params, any_word=True)
+        relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets)
+        if relaxed_total:
+            params, total, facets = relaxed, relaxed_total, relaxed_facets
     items: list[Commons] = []
     if offset < total:
         stmt = _matching(params)
@@ -981,6 +1005,7 @@ def search(params: SearchParams, *, with_facets: bool = True, correct: bool = Tr
         page=page,
         per_page=params.per_page,
         offset=offset,
+        any_word=params.any_word,
         corrected_q=params.q if fixes else None,
         original_q=quoted_words(original.q, set(fixes)) if fixes else None,
     )
@@ -989,7 +1014,10 @@ def search(params: SearchParams, *, with_facets: bool = True, correct: bool = Tr
 def iter_matching(params: SearchParams, batch: int = 1000) -> Iterable[Commons]:
     """Every commons matching ``params`` in the search's order, fetched in batches (for exports); words
     that match nothing are corrected as the search page does."""
-    stmt = _matching(corrected(params)[0])
+    params = corrected(params)[0]
+    if params.has_text and params.text_query.relaxable and not _run_counts(params, False)[0]:
+        params = replace(params, any_word=True)
+    stmt = _matching(params)
     offset = 0
     while True:
         rows = list(db.session.scalars(stmt.offset(offset).limit(batch)))
