@@ -62,7 +62,9 @@ class TextQuery:
 
     @property
     def relaxable(self) -> bool:
-        return not self.any_group and len(self.groups) > 1
+        """Plain words only: a reader who typed quotes, OR or exclusions gets exactly that."""
+        plain = all(len(g) == 1 and not g[0].phrase and not g[0].forced for g in self.groups)
+        return not self.any_group and len(self.groups) > 1 and plain and not self.excluded
 
     @property
     def empty(self) -> bool:
