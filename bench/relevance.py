@@ -3,9 +3,10 @@
 
     .venv/bin/python bench/relevance.py [--database-url URL] [--json] [--show-failures]
 
-Loads the demo data (``commons demo load``) into a temporary SQLite file, or into the PostgreSQL database of
-``--database-url`` (created when missing; the demo load is idempotent), then runs every query of
-``bench/relevance_set.csv`` through the search service (relevance order, first page of 10).
+Loads the demo catalogue (the organisations, commons and usage of ``commons demo load``) into a temporary
+SQLite file, or into the PostgreSQL database of ``--database-url`` (created when missing; the demo load is
+idempotent), then runs every query of ``bench/relevance_set.csv`` through the search service (relevance
+order, first page of 10).
 
 - success@5: the share of queries with at least one expected commons among the first five results;
 - MRR: the mean of 1 / rank of the first expected commons in the first ten (0 when none is there).
@@ -89,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     from flask_migrate import upgrade
 
     from commons import create_app
-    from commons.demo import load_demo
+    from commons.demo import load_catalogue_demo
+    from commons.extensions import db
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/relevance.db"
@@ -102,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         with app.app_context():
             upgrade()
-            load_demo()
+            load_catalogue_demo()
+            db.session.commit()
             report = evaluate(load_set())
     if args.show_failures:
         for failure in report["failures"]:

@@ -203,6 +203,16 @@ def _usage(orgs: dict[str, Organisation]) -> int:
     return count
 
 
+def load_catalogue_demo() -> int:
+    """Only the organisations, commons and usage declarations of the demo (the search's relevance set runs
+    on them); returns the number of commons. Flushes, the caller commits."""
+    orgs = _organisations()
+    commons = _commons(orgs)
+    _usage(orgs)
+    db.session.flush()
+    return len(commons)
+
+
 def load_demo() -> list[str]:
     """Load or refresh the demo data; returns the lines to print."""
     orgs = _organisations()

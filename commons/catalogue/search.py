@@ -1118,7 +1118,6 @@ def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
         # the parameter limits of both databases (3 per row).
         for offset in range(0, len(new_rows), 2000):
             connection.execute(insert(facet_table).values(new_rows[offset : offset + 2000]))
-    sync_terms(connection, ids)
 
 
 def sync_terms(connection: Connection, commons_ids: Iterable[int]) -> None:
@@ -1146,21 +1145,37 @@ def sync_terms(connection: Connection, commons_ids: Iterable[int]) -> None:
                 name=row.name, summary=row.summary, descriptions=row.descriptions, topics=row.topics
             )
             text_rows.append({"commons_id": row.id, "content": content})
-        for offset in range(0, len(term_rows), 3000):
-            connection.execute(insert(terms_table).values(term_rows[offset : offset + 3000]))
+        # executemany of one cached INSERT (batched by the driver): compiling a multi-row VALUES per flush
+        # costs more than the rows.
+        if term_rows:
+            connection.execute(insert(terms_table), term_rows)
         if text_rows:
-            connection.execute(insert(text_table).values(text_rows))
+            connection.execute(insert(text_table), text_rows)
 
 
 def rebuild_facets(commons_ids: Iterable[int] | None = None) -> None:
-    """Recompute ``commons_facets`` for the given commons, or for all (after a bulk load with core SQL)."""
+    """Recompute ``commons_facets`` and the text terms for the given commons, or for all (after a bulk load
+    with core SQL)."""
     connection = db.session.connection()
-    if commons_ids is None:
-        commons_ids = list(db.session.scalars(select(Commons.id)))
+    commons_ids = list(db.session.scalars(select(Commons.id))) if commons_ids is None else list(commons_ids)
     sync_facets(connection, commons_ids)
+    sync_terms(connection, commons_ids)
 
 
 _DIRTY = "commons_facets_dirty"
+_TEXT_DIRTY = "commons_terms_dirty"
+# The columns the text terms come from: a change of anything else leaves commons_terms as it is.
+_TEXT_COLUMNS = ("name", "slug", "summary", "descriptions", "topics")
+
+
+def _text_touched(session: OrmSession) -> set[int]:
+    ids = {obj.id for obj in session.new if isinstance(obj, Commons)}
+    for obj in session.dirty:
+        if isinstance(obj, Commons):
+            state = db.inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in _TEXT_COLUMNS):
+                ids.add(obj.id)
+    return {i for i in ids if i is not None}
 
 
 def _touched_commons(session: OrmSession) -> set[int]:
@@ -1185,12 +1200,18 @@ def _after_flush(session: OrmSession, flush_context: Any) -> None:
     touched = _touched_commons(session)
     if touched:
         session.info.setdefault(_DIRTY, set()).update(touched)
+    text_touched = _text_touched(session)
+    if text_touched:
+        session.info.setdefault(_TEXT_DIRTY, set()).update(text_touched)
 
 
 def _after_flush_postexec(session: OrmSession, flush_context: Any) -> None:
     ids = session.info.pop(_DIRTY, None)
     if ids:
         sync_facets(session.connection(), ids)
+    text_ids = session.info.pop(_TEXT_DIRTY, None)
+    if text_ids:
+        sync_terms(session.connection(), text_ids)
 
 
 def _install_listeners() -> None:
