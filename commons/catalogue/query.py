@@ -122,6 +122,10 @@ def _positive(item: Item | None) -> bool:
 def parse(text: str) -> TextQuery:
     """Parse the search text (never fails: anything that is not syntax is words)."""
     items = _items(text or "")
+    # Stop words are dropped from plain words unless nothing else would be left.
+    plain = [item for item in items if item[0] == "word" and not item[1]]
+    if any(item[2][0] not in ALL_STOP_WORDS for item in plain):
+        items = [item for item in items if not (item in plain and item[2][0] in ALL_STOP_WORDS)]
     # An OR is an operator only between two positive words or phrases; elsewhere it is a plain word.
     resolved: list[Item] = []
     for i, item in enumerate(items):
@@ -134,20 +138,6 @@ def parse(text: str) -> TextQuery:
             resolved.append(item)
         else:
             resolved.append(("word", False, ["or"], True))
-
-    # Stop words are dropped from plain words unless nothing else would be left.
-    plain = [r for r in resolved if r[0] == "word" and not r[1] and not r[3]]
-    if any(r[2][0] not in ALL_STOP_WORDS for r in plain):
-        resolved = [r for r in resolved if not (r[0] == "word" and not r[3] and r[2][0] in ALL_STOP_WORDS)]
-        # An OR left dangling by a dropped stop word reverts to nothing.
-        cleaned: list[Item] = []
-        for r in resolved:
-            if r[0] == "or" and (not cleaned or cleaned[-1][0] == "or"):
-                continue
-            cleaned.append(r)
-        while cleaned and cleaned[-1][0] == "or":
-            cleaned.pop()
-        resolved = cleaned
 
     groups: list[list[Alternative]] = []
     excluded: list[Alternative] = []
