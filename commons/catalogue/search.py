@@ -985,8 +985,9 @@ def search(params: SearchParams, *, with_facets: bool = True, correct: bool = Tr
     if offset is None:
         offset = (params.page - 1) * params.per_page
     total, facets = _run_counts(params, with_facets)
-    if total == 0 and params.has_text and params.text_query.relaxable:
-        # Nobody has every word ("chat app for government"): show the commons with most of them.
+    if total == 0 and params.has_text and params.text_query.relaxable and list(params.filters()) == ["q"]:
+        # Nobody has every word ("chat app for government"): show the commons with most of them. Not when
+        # filters are chosen: then the filters, not the words, may be what empties the result.
         relaxed = replace(params, any_word=True)
         relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets)
         if relaxed_total:
@@ -1015,7 +1016,12 @@ def iter_matching(params: SearchParams, batch: int = 1000) -> Iterable[Commons]:
     """Every commons matching ``params`` in the search's order, fetched in batches (for exports); words
     that match nothing are corrected as the search page does."""
     params = corrected(params)[0]
-    if params.has_text and params.text_query.relaxable and not _run_counts(params, False)[0]:
+    if (
+        params.has_text
+        and params.text_query.relaxable
+        and list(params.filters()) == ["q"]
+        and not _run_counts(params, False)[0]
+    ):
         params = replace(params, any_word=True)
     stmt = _matching(params)
     offset = 0
