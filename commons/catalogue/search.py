@@ -1,17 +1,21 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Catalogue search: full text and facets over SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+"""Catalogue search: words in every language, functions and facets, the same on SQLite and PostgreSQL.
 
 One interface for both databases::
 
     params = SearchParams.from_args(request.args)   # ValidationFailed on bad input
     result = search(params)                         # items, total, facets, next_cursor, page info
 
-Full text lives in the database, created by migration 0003: on SQLite an FTS5 table ``commons_fts``
-kept in sync by triggers on ``commons``; on PostgreSQL a GIN index over the expression
-:data:`PG_DOCUMENT`. Multi-valued facets (licences, languages, organisations, forges, publiccode.yml,
-archived) are denormalised into ``commons_facets`` so that they are counted with indexed SQL; the table
-is rewritten for every commons a flush touches (see :func:`sync_facets`), whoever wrote the change.
-Single-valued facets (category, country, status, development status, activity) are read from ``commons``.
+Words are matched in ``commons_terms`` (folded words and Snowball stems per language, written in Python
+by :func:`sync_terms`, see :mod:`commons.catalogue.textindex`), so that SQLite and PostgreSQL run the same
+SQL and give the same answers; :mod:`commons.catalogue.query` parses the search text (phrases, exclusions,
+OR) and :mod:`commons.catalogue.functions` adds the commons whose function a word names. Multi-valued
+facets (functions, licences, languages, organisations, forges, publiccode.yml, archived) are denormalised
+into ``commons_facets`` so that they are counted with indexed SQL; the table is rewritten for every
+commons a flush touches (see :func:`sync_facets`), whoever wrote the change. Single-valued facets
+(category, country, status, development status, activity) are read from ``commons``. The FTS5 table and
+the PostgreSQL tsvector of migration 0003 are still kept up to date by their triggers but no longer
+queried.
 """
 
 from __future__ import annotations
