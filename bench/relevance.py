@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a temporary SQLite file)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
     parser.add_argument("--show-failures", action="store_true", help="print the queries that miss")
+    parser.add_argument("--set", type=Path, default=SET_FILE, help="the queries (default: relevance_set.csv)")
     args = parser.parse_args(argv)
 
     from flask_migrate import upgrade
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             upgrade()
             load_catalogue_demo()
             db.session.commit()
-            report = evaluate(load_set())
+            report = evaluate(load_set(args.set))
     if args.show_failures:
         for failure in report["failures"]:
             print(f"MISS {failure['query']!r}: expected {failure['expected']}, got {failure['results']}")
