@@ -15,8 +15,11 @@
 3. Throughput: gunicorn with 2 workers on a free port of 127.0.0.1 and a small thread load generator
    (new connection per request); the search page's requests per second as a ratio to ``/healthz``.
 
-Prints a table; with ``--json`` the last line is one JSON object with every figure. Targets (issue 4):
-search p95 <= 100 ms, page p95 <= 50 ms, API p95 <= 100 ms, search throughput >= 25 % of ``/healthz``.
+``--distinct-queries``: every search (and API) request asks a different query, so that neither the answer
+cache nor a warm page of the database serves it; use it with ``--search-cache-seconds 0``.
+
+Prints a table; with ``--json`` the last line is one JSON object with every figure. Targets (issues 4 and
+14): search p95 <= 50 ms, page p95 <= 50 ms, API p95 <= 100 ms, search throughput >= 25 % of ``/healthz``.
 """
 
 from __future__ import annotations
@@ -44,7 +47,8 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 
 SEARCH_QUERY = "q=registry&license=EUPL-1.2&country=FR"
-TARGETS_MS = {"search": 100.0, "page": 50.0, "api": 100.0}
+# Issue 14: words and two facets within 50 ms at p95 without the answer cache (issue 4 asked for 100).
+TARGETS_MS = {"search": 50.0, "page": 50.0, "api": 100.0}
 RATIO_TARGET = 0.25
 
 ADJECTIVES = [
@@ -350,18 +354,35 @@ def generate(app: Any, n: int, seed: int = 2026) -> dict[str, Any]:
 # --------------------------------------------------------------------------- latency
 
 
+def distinct_queries(seed: int = 11) -> Any:
+    """Endless search query strings, each different from the last ones: one or two words of the generated
+    names and summaries, a licence and a country (a stream no answer cache can serve)."""
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    licences = [code for code, _w in LICENCES]
+    countries = [code for code, _w in COUNTRIES]
+    while True:
+        words = [rng.choice(NOUNS)] if rng.random() < 0.5 else [rng.choice(ADJECTIVES), rng.choice(NOUNS)]
+        yield urlencode({"q": " ".join(words), "license": rng.choice(licences), "country": rng.choice(countries)})
+
+
 def percentile(values: list[float], p: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
 
-def measure_latency(app: Any, n: int, samples: int, seed: int = 7) -> dict[str, dict[str, float]]:
-    """p50/p95 in ms of the four targets, interleaved request by request, after a warm-up."""
+def measure_latency(
+    app: Any, n: int, samples: int, seed: int = 7, distinct: bool = False
+) -> dict[str, dict[str, float]]:
+    """p50/p95 in ms of the four targets, interleaved request by request, after a warm-up. With
+    ``distinct``, every search and API request asks a different query."""
     rng = random.Random(seed)
     client = app.test_client()
+    queries = distinct_queries()
     targets = {
-        "search": lambda: f"/commons?{SEARCH_QUERY}",
+        "search": lambda: f"/commons?{next(queries) if distinct else SEARCH_QUERY}",
         "page": lambda: f"/commons/bench-{rng.randint(1, n)}",
-        "api": lambda: f"/api/v1/commons?{SEARCH_QUERY}",
+        "api": lambda: f"/api/v1/commons?{next(queries) if distinct else SEARCH_QUERY}",
         "healthz": lambda: "/healthz",
     }
     timings: dict[str, list[float]] = {name: [] for name in targets}
@@ -404,8 +425,17 @@ def get(port: int, path: str) -> int:
         conn.close()
 
 
-def throughput(port: int, path: str, seconds: float, threads: int) -> tuple[float, int]:
-    """Requests per second of ``path`` with ``threads`` clients for ``seconds``; and the non-200 count."""
+def throughput(port: int, path: Any, seconds: float, threads: int) -> tuple[float, int]:
+    """Requests per second of ``path`` (a string, or a function giving the next path) with ``threads``
+    clients for ``seconds``; and the non-200 count."""
+    lock = threading.Lock()
+
+    def next_path() -> str:
+        if isinstance(path, str):
+            return path
+        with lock:
+            return str(path())
+
     deadline = time.monotonic() + seconds
     done = [0] * threads
     errors = [0] * threads
@@ -413,7 +443,7 @@ def throughput(port: int, path: str, seconds: float, threads: int) -> tuple[floa
     def worker(index: int) -> None:
         while time.monotonic() < deadline:
             try:
-                status = get(port, path)
+                status = get(port, next_path())
             except OSError:
                 status = 0
             if status == 200:
@@ -431,7 +461,13 @@ def throughput(port: int, path: str, seconds: float, threads: int) -> tuple[floa
 
 
 def measure_throughput(
-    url: str, secret: str, seconds: float, threads: int, workdir: Path, cache_seconds: float | None = None
+    url: str,
+    secret: str,
+    seconds: float,
+    threads: int,
+    workdir: Path,
+    cache_seconds: float | None = None,
+    distinct: bool = False,
 ) -> dict[str, float]:
     port = free_port()
     env = dict(os.environ)
@@ -472,7 +508,9 @@ def measure_throughput(
                 for _ in range(10):
                     get(port, path)  # warm both workers
             healthz_rps, healthz_errors = throughput(port, "/healthz", seconds, threads)
-            search_rps, search_errors = throughput(port, f"/commons?{SEARCH_QUERY}", seconds, threads)
+            queries = distinct_queries(seed=13)
+            search_path: Any = (lambda: f"/commons?{next(queries)}") if distinct else f"/commons?{SEARCH_QUERY}"
+            search_rps, search_errors = throughput(port, search_path, seconds, threads)
         finally:
             server.terminate()
             try:
@@ -507,6 +545,11 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="COMMONS_SEARCH_CACHE_SECONDS for the measured app (default: the app's own, 30; 0 turns the cache off)",
     )
+    parser.add_argument(
+        "--distinct-queries",
+        action="store_true",
+        help="every search request asks a different query (words, licence, country), for latency and throughput",
+    )
     args = parser.parse_args(argv)
     if args.commons < 10:
         parser.error("--commons must be at least 10")
@@ -522,13 +565,19 @@ def main(argv: list[str] | None = None) -> int:
             url = f"sqlite:///{workdir / 'bench.db'}"
         app = build_app(url, secret, args.search_cache_seconds)
         built = generate(app, args.commons)
-        latency = measure_latency(app, args.commons, args.samples)
+        latency = measure_latency(app, args.commons, args.samples, distinct=args.distinct_queries)
         with app.app_context():
             from commons.extensions import db
 
             db.engine.dispose()
         rates = measure_throughput(
-            url, secret, args.rps_seconds, args.threads, workdir, cache_seconds=args.search_cache_seconds
+            url,
+            secret,
+            args.rps_seconds,
+            args.threads,
+            workdir,
+            cache_seconds=args.search_cache_seconds,
+            distinct=args.distinct_queries,
         )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -547,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
     # The machine may be shared: the 1-minute load average says how much the figures are inflated.
     summary["load_average_1m"] = round(os.getloadavg()[0], 2)
     summary["cpus"] = os.cpu_count()
-    summary["query"] = SEARCH_QUERY
+    summary["query"] = "distinct (words, licence, country)" if args.distinct_queries else SEARCH_QUERY
     summary["search_cache_seconds"] = args.search_cache_seconds
 
     print(f"catalogue benchmark: {args.commons:,} commons, {args.commons * 3:,} repositories on {database}")

@@ -87,6 +87,8 @@ def _repository_key(url: str) -> tuple[str, str]:
 
 def _commons(orgs: dict[str, Organisation]) -> list[Commons]:
     out = []
+    # French and German summaries and the curated functions (issue 14), by slug.
+    texts = {row["slug"]: row for row in _read("commons_i18n.csv")}
     for row in _read("commons.csv"):
         host, path = _repository_key(row["repository_url"])
         repo = db.session.scalar(select(Repository).where(Repository.web_url == row["repository_url"]))
@@ -102,7 +104,15 @@ def _commons(orgs: dict[str, Organisation]) -> list[Commons]:
         if "name" not in (commons.curated_fields or []):
             commons.name = row["name"]
         commons.summary = row["summary_en"]
-        commons.descriptions = {"en": {"name": row["name"], "short": row["summary_en"]}}
+        descriptions = {"en": {"name": row["name"], "short": row["summary_en"]}}
+        extra = texts.get(commons.slug)
+        if extra is not None:
+            for language in ("fr", "de"):
+                if extra[f"summary_{language}"]:
+                    descriptions[language] = {"name": row["name"], "short": extra[f"summary_{language}"]}
+        commons.descriptions = descriptions
+        if extra is not None and "functions" not in (commons.curated_fields or []):
+            commons.functions = [f for f in extra["functions"].split(";") if f]
         commons.category = (
             row["category"] if row["category"] in ("software", "data", "standard", "service") else "software"
         )
@@ -206,6 +216,16 @@ def _usage(orgs: dict[str, Organisation]) -> int:
     for commons in db.session.scalars(select(Commons)):
         commons.usage_count = sum(1 for u in commons.usages if u.public)
     return count
+
+
+def load_catalogue_demo() -> int:
+    """Only the organisations, commons and usage declarations of the demo (the search's relevance set runs
+    on them); returns the number of commons. Flushes, the caller commits."""
+    orgs = _organisations()
+    commons = _commons(orgs)
+    _usage(orgs)
+    db.session.flush()
+    return len(commons)
 
 
 def load_demo() -> list[str]:

@@ -454,7 +454,10 @@ def commons_list() -> Any:
         raise ValidationFailed(errors) from exc
     result = search(params)
     items = [commons_item(c) for c in result.items]
-    return jsonify(list_answer(items, result.total, result.next_cursor, facets=facets_answer(result.facets)))
+    query = {"corrected": result.corrected_q, "as_typed": result.original_q, "any_word": result.any_word}
+    return jsonify(
+        list_answer(items, result.total, result.next_cursor, facets=facets_answer(result.facets), query=query)
+    )
 
 
 def _body_text(body: dict[str, Any], name: str, errors: dict[str, list[str]], *, required: bool = False) -> str | None:

@@ -33,6 +33,8 @@ class Commons(db.Model):  # type: ignore[name-defined]
     summary: Mapped[str | None] = mapped_column(Text)
     category: Mapped[str] = mapped_column(String(20), default="software")
     topics: Mapped[list[str]] = mapped_column(JSONType, default=list)  # publiccode.yml categories, tags
+    # What it does: codes of the publiccode.yml categories list (commons.catalogue.functions).
+    functions: Mapped[list[str]] = mapped_column(JSONType, default=list)
     licences: Mapped[list[str]] = mapped_column(JSONType, default=list)
     languages: Mapped[list[str]] = mapped_column(JSONType, default=list)
     website: Mapped[str | None] = mapped_column(String(500))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from commons.catalogue.functions import functions as function_codes
 from commons.catalogue.models import CATEGORIES, STATUSES
 from commons.organisations.models import ORG_TYPES
 
@@ -91,9 +92,26 @@ SCHEMAS: dict[str, Any] = {
         facets={
             "type": "object",
             "description": "Counts per facet value over the whole result set, each facet counted with the "
-            "other filters only (license, language, category, country, organisation, status, "
+            "other filters only (function, license, language, category, country, organisation, status, "
             "development_status, forge, has_publiccode, activity, archived).",
             "additionalProperties": {"type": "array", "items": _ref("FacetValue")},
+        },
+        query={
+            "type": "object",
+            "description": "How the search text was run.",
+            "properties": {
+                "corrected": _nullable(
+                    "string", description="The search text that ran, when words that matched nothing were corrected."
+                ),
+                "as_typed": _nullable(
+                    "string",
+                    description="The text as typed with the corrected words quoted: search it to skip the correction.",
+                ),
+                "any_word": {
+                    "type": "boolean",
+                    "description": "True when no commons had every word and the items have some of them.",
+                },
+            },
         },
     ),
     "Repository": {
@@ -335,7 +353,18 @@ SCHEMAS: dict[str, Any] = {
 }
 
 LIST_PARAMETERS = [
-    _query("q", "Words to look for (name, summary, descriptions, topics).", {"type": "string", "maxLength": 200}),
+    _query(
+        "q",
+        "Words to look for in the name, summary, descriptions (every language) and topics, stemmed per "
+        'language, and in the function vocabulary. "exact phrase", -word (leave out) and a OR b are understood; '
+        "a word that matches nothing is corrected to the nearest indexed word.",
+        {"type": "string", "maxLength": 200},
+    ),
+    _multi(
+        "function",
+        "Function: a code of the publiccode.yml categories list, e.g. video-conferencing.",
+        {"type": "string", "enum": list(function_codes())},
+    ),
     _multi("license", "SPDX licence identifier."),
     _multi("language", "Programming language."),
     _multi("category", "Category.", {"type": "string", "enum": list(CATEGORIES)}),

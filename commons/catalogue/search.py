@@ -1,17 +1,21 @@
 # SPDX-License-Identifier: EUPL-1.2
-"""Catalogue search: full text and facets over SQLite (FTS5) and PostgreSQL (tsvector + GIN).
+"""Catalogue search: words in every language, functions and facets, the same on SQLite and PostgreSQL.
 
 One interface for both databases::
 
     params = SearchParams.from_args(request.args)   # ValidationFailed on bad input
     result = search(params)                         # items, total, facets, next_cursor, page info
 
-Full text lives in the database, created by migration 0003: on SQLite an FTS5 table ``commons_fts``
-kept in sync by triggers on ``commons``; on PostgreSQL a GIN index over the expression
-:data:`PG_DOCUMENT`. Multi-valued facets (licences, languages, organisations, forges, publiccode.yml,
-archived) are denormalised into ``commons_facets`` so that they are counted with indexed SQL; the table
-is rewritten for every commons a flush touches (see :func:`sync_facets`), whoever wrote the change.
-Single-valued facets (category, country, status, development status, activity) are read from ``commons``.
+Words are matched in ``commons_terms`` (folded words and Snowball stems per language, written in Python
+by :func:`sync_terms`, see :mod:`commons.catalogue.textindex`), so that SQLite and PostgreSQL run the same
+SQL and give the same answers; :mod:`commons.catalogue.query` parses the search text (phrases, exclusions,
+OR) and :mod:`commons.catalogue.functions` adds the commons whose function a word names. Multi-valued
+facets (functions, licences, languages, organisations, forges, publiccode.yml, archived) are denormalised
+into ``commons_facets`` so that they are counted with indexed SQL; the table is rewritten for every
+commons a flush touches (see :func:`sync_facets`), whoever wrote the change. Single-valued facets
+(category, country, status, development status, activity) are read from ``commons``. The FTS5 table and
+the PostgreSQL tsvector of migration 0003 are still kept up to date by their triggers but no longer
+queried.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import math
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,21 +34,21 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Select,
+    SmallInteger,
     String,
     Text,
     and_,
     bindparam,
+    case,
     cast,
-    column,
     delete,
     event,
     func,
     insert,
     literal,
     literal_column,
+    or_,
     select,
-    table,
-    text,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
@@ -53,6 +57,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.elements import TextClause
 
+from commons.catalogue import functions as function_vocabulary
+from commons.catalogue import textindex
 from commons.catalogue.models import (
     CATEGORIES,
     STATUSES,
@@ -61,12 +67,14 @@ from commons.catalogue.models import (
     Repository,
     UsageDeclaration,
 )
+from commons.catalogue.query import Alternative, TextQuery, parse, quoted_words, with_words_replaced
 from commons.errors import ValidationFailed
 from commons.extensions import db
 from commons.organisations.models import Organisation
 from commons.types import UTCDateTime, utcnow
 
 FACETS = (
+    "function",
     "license",
     "language",
     "category",
@@ -80,7 +88,7 @@ FACETS = (
     "archived",
 )
 # Facets stored as rows of ``commons_facets`` (a commons may have several values).
-TABLE_FACETS = ("license", "language", "organisation", "forge", "has_publiccode", "archived")
+TABLE_FACETS = ("function", "license", "language", "organisation", "forge", "has_publiccode", "archived")
 SORTS = ("relevance", "activity", "usage", "stars", "name")
 DEVELOPMENT_STATUSES = ("concept", "development", "beta", "stable", "obsolete")
 YES_NO = ("yes", "no")
@@ -104,16 +112,12 @@ PG_DOCUMENT = (
     " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.topics, '[]'::jsonb), '[\"string\"]'))"
 )
 PG_INDEX = "ix_commons_search_document"
-PG_MATCH = "commons_search.document @@ to_tsquery('simple'::regconfig, :pg_q)"
-PG_RANK = "ts_rank(commons_search.document, to_tsquery('simple'::regconfig, :pg_q)) DESC"
 FTS_TABLE = "commons_fts"
 # Objects that live outside the models on purpose (FTS5 and its shadow tables, the GIN index that only
 # PostgreSQL has): the schema check (models == migrations) skips them, see include_in_schema_check.
 SEARCH_OBJECTS = (FTS_TABLE, PG_INDEX)
 
 Condition = ColumnElement[bool] | TextClause
-
-_TERM = re.compile(r"\w+", re.UNICODE)
 
 
 class CommonsFacet(db.Model):  # type: ignore[name-defined]
@@ -137,6 +141,32 @@ class CommonsSearchDocument(db.Model):  # type: ignore[name-defined]
 
     commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
     document: Mapped[Any] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
+
+
+class CommonsTerm(db.Model):  # type: ignore[name-defined]
+    """One term of one commons (a folded word, or a stem marked ``~``) with the weight of its best field.
+
+    Written in Python by :func:`sync_terms` (see :mod:`commons.catalogue.textindex`), so that both
+    databases hold the same terms.
+    """
+
+    __tablename__ = "commons_terms"
+    __table_args__ = (Index("ix_commons_terms_term", "term", "commons_id", "weight"),)
+
+    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
+    term: Mapped[str] = mapped_column(
+        String(60).with_variant(String(60, collation="C"), "postgresql"), primary_key=True
+    )
+    weight: Mapped[int] = mapped_column(SmallInteger)
+
+
+class CommonsText(db.Model):  # type: ignore[name-defined]
+    """The folded words of a commons, for exact phrases (``LIKE '% open data %'``)."""
+
+    __tablename__ = "commons_text"
+
+    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
 
 
 # B-tree indexes for the single-valued facets and the sorts that ``commons`` lacks (migration 0003).
@@ -166,6 +196,7 @@ class SearchParams:
     """A validated search: every field maps to a query-string parameter of the same name."""
 
     q: str = ""
+    function: list[str] = field(default_factory=list)
     license: list[str] = field(default_factory=list)
     language: list[str] = field(default_factory=list)
     category: list[str] = field(default_factory=list)
@@ -181,8 +212,11 @@ class SearchParams:
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
     cursor: str | None = None
+    # Set by the service when no commons has every word: commons with some of them are shown.
+    any_word: bool = field(default=False, compare=False, repr=False)
 
     LIST_FIELDS = (
+        "function",
         "license",
         "language",
         "category",
@@ -252,8 +286,23 @@ class SearchParams:
 
     @property
     def terms(self) -> list[str]:
-        """The words of ``q`` that the full-text query uses (lower case, at most ten)."""
-        return [t.lower() for t in _TERM.findall(self.q)][:MAX_TERMS]
+        """The positive words of ``q`` that the text query uses (lower case, at most ten)."""
+        return self.text_query.words()
+
+    @property
+    def text_query(self) -> TextQuery:
+        """``q`` parsed (words, phrases, exclusions, OR), see :mod:`commons.catalogue.query`."""
+        cached = self.__dict__.get("_text_query")
+        if cached is None or cached[0] != (self.q, self.any_word):
+            query = parse(self.q)
+            query.any_group = self.any_word and query.relaxable
+            cached = ((self.q, self.any_word), query)
+            self.__dict__["_text_query"] = cached
+        return cached[1]
+
+    @property
+    def has_text(self) -> bool:
+        return not self.text_query.empty
 
     def filters(self) -> dict[str, Any]:
         """The active filters (no sort or page), e.g. for an export's header."""
@@ -315,6 +364,10 @@ def _check_values(name: str, values: list[str]) -> str | None:
         bad = [v for v in values if v not in STATUSES]
         if bad:
             return _("Unknown status: %(values)s.", values=", ".join(bad))
+    elif name == "function":
+        bad = [v for v in values if v not in function_vocabulary.vocabulary().labels]
+        if bad:
+            return _("Unknown function: %(values)s.", values=", ".join(bad))
     elif name == "category":
         bad = [v for v in values if v not in CATEGORIES]
         if bad:
@@ -375,6 +428,12 @@ class SearchResult:
     page: int
     per_page: int
     offset: int
+    # True when no commons had every word and the items are those with some of them.
+    any_word: bool = False
+    # When a word matched nothing and was corrected: the search text that ran, and the text as typed
+    # with the corrected words quoted (searching it runs the words as typed).
+    corrected_q: str | None = None
+    original_q: str | None = None
 
     @property
     def pages(self) -> int:
@@ -394,25 +453,143 @@ def _is_sqlite() -> bool:
     return bool(db.session.get_bind().dialect.name == "sqlite")
 
 
-_fts = table(FTS_TABLE, column("rowid"), column("rank"))
+# ------------------------------------------------------------------------------------------ text query
+#
+# Every query word is one "alternative" subquery giving (id, s): the commons where one of its exact keys
+# (folded word, stems) is a term, with the weight of the best field, or where its folded form is a prefix
+# of a term (half weight), or whose function the word names (function weight). Alternatives of an OR
+# group are united (best weight), groups are joined (weights added), exclusions removed. Plain SQL over
+# commons_terms, the same on SQLite and PostgreSQL.
+
+_PREFIX_END = "\U0010ffff"
 
 
-def _fts_query(terms: list[str]) -> str:
-    # Each term quoted (so FTS5 operators typed by a user mean nothing) and matched as a prefix.
-    return " ".join('"' + t.replace('"', "") + '"*' for t in terms)
-
-
-def _pg_query(terms: list[str]) -> str:
-    return " & ".join(t.replace("'", "") + ":*" for t in terms)
-
-
-def _text_condition(terms: list[str]) -> Condition:
-    if _is_sqlite():
-        sub = select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(terms))))
-        return Commons.id.in_(sub)
-    return Commons.id.in_(
-        select(CommonsSearchDocument.commons_id).where(text(PG_MATCH).bindparams(pg_q=_pg_query(terms)))
+def _word_select(name: str, alt: Alternative, index: int) -> Select[Any]:
+    keys: Any = bindparam(f"{name}_k", alt.keys(index), expanding=True)
+    keys_again: Any = bindparam(f"{name}_kk", alt.keys(index), expanding=True)
+    t = CommonsTerm
+    prefix = alt.prefix(index)
+    if prefix is None:
+        return (
+            select(t.commons_id.label("id"), func.max(t.weight).label("s"))
+            .where(t.term.in_(keys))
+            .group_by(t.commons_id)
+        )
+    low = bindparam(f"{name}_lo", prefix, type_=String())
+    high = bindparam(f"{name}_hi", prefix + _PREFIX_END, type_=String())
+    weight = case((t.term.in_(keys_again), t.weight), else_=t.weight / 2)
+    return (
+        select(t.commons_id.label("id"), func.max(weight).label("s"))
+        .where(or_(t.term.in_(keys), and_(t.term >= low, t.term < high)))
+        .group_by(t.commons_id)
     )
+
+
+def _alternative_select(name: str, alt: Alternative) -> Select[Any]:
+    """(id, s) of the commons matching one word or phrase."""
+    if len(alt.words) == 1:
+        parts: list[Select[Any]] = [_word_select(f"{name}w0", alt, 0)]
+    else:
+        # A phrase: every word, then the words next to each other in the folded text.
+        subs = [_word_select(f"{name}w{i}", alt, i).subquery(f"{name}w{i}") for i in range(len(alt.words))]
+        first = subs[0]
+        stmt = select(first.c.id.label("id"), sum((sub.c.s for sub in subs[1:]), first.c.s).label("s"))
+        for sub in subs[1:]:
+            stmt = stmt.join(sub, sub.c.id == first.c.id)
+        pattern = "% " + " ".join(_like_escape(textindex.fold(w)) for w in alt.words) + " %"
+        stmt = stmt.where(
+            select(literal_column("1"))
+            .where(
+                CommonsText.commons_id == first.c.id,
+                CommonsText.content.like(bindparam(f"{name}_like", pattern, type_=Text()), escape="\\"),
+            )
+            .exists()
+        )
+        parts = [stmt]
+    if alt.functions:
+        chosen: Any = bindparam(f"{name}_f", sorted(alt.functions), expanding=True)
+        parts.append(
+            select(CommonsFacet.commons_id.label("id"), literal(textindex.FUNCTION).label("s")).where(
+                CommonsFacet.facet == "function", CommonsFacet.value.in_(chosen)
+            )
+        )
+    if len(parts) == 1:
+        return parts[0]
+    # The function boosts the commons that also have the word in their text.
+    union = union_all(*parts).subquery(f"{name}u")
+    return select(union.c.id, func.sum(union.c.s).label("s")).group_by(union.c.id)
+
+
+def _like_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _group_select(name: str, group: list[Alternative]) -> Select[Any]:
+    if len(group) == 1:
+        return _alternative_select(f"{name}a0", group[0])
+    union = union_all(*(_alternative_select(f"{name}a{i}", alt) for i, alt in enumerate(group))).subquery(f"{name}u")
+    return select(union.c.id, func.max(union.c.s).label("s")).group_by(union.c.id)
+
+
+def _text_select(query: TextQuery) -> Select[Any]:
+    """(id, score) of every commons matching the text query."""
+    if query.groups and query.any_group:
+        union = union_all(*(_group_select(f"g{i}", group) for i, group in enumerate(query.groups))).subquery("any")
+        relaxed = select(union.c.id.label("id"), func.sum(union.c.s).label("score")).group_by(union.c.id)
+        if query.excluded:
+            left_out = union_all(
+                *(
+                    select(_alternative_select(f"x{i}", alt).subquery(f"x{i}").c.id)
+                    for i, alt in enumerate(query.excluded)
+                )
+            )
+            relaxed = relaxed.where(union.c.id.not_in(left_out))
+        return relaxed
+    if query.groups:
+        subs = [_group_select(f"g{i}", group).subquery(f"g{i}") for i, group in enumerate(query.groups)]
+        first = subs[0]
+        stmt = select(first.c.id.label("id"), sum((sub.c.s for sub in subs[1:]), first.c.s).label("score"))
+        for sub in subs[1:]:
+            stmt = stmt.join(sub, sub.c.id == first.c.id)
+        id_column: Any = first.c.id
+    else:
+        stmt = select(Commons.id.label("id"), literal(0).label("score"))
+        id_column = Commons.id
+    if query.excluded:
+        left_out = union_all(
+            *(select(_alternative_select(f"x{i}", alt).subquery(f"x{i}").c.id) for i, alt in enumerate(query.excluded))
+        )
+        stmt = stmt.where(id_column.not_in(left_out))
+    return stmt
+
+
+def _text_values(query: TextQuery) -> dict[str, Any]:
+    """The values of the named parameters of :func:`_text_select` (for a cached statement)."""
+    values: dict[str, Any] = {}
+
+    def alternative(name: str, alt: Alternative) -> None:
+        for i in range(len(alt.words)):
+            word = f"{name}w{i}"
+            values[f"{word}_k"] = values[f"{word}_kk"] = alt.keys(i)
+            prefix = alt.prefix(i)
+            if prefix is not None:
+                values[f"{word}_lo"] = prefix
+                values[f"{word}_hi"] = prefix + _PREFIX_END
+        if len(alt.words) > 1:
+            values[f"{name}_like"] = "% " + " ".join(_like_escape(textindex.fold(w)) for w in alt.words) + " %"
+        if alt.functions:
+            values[f"{name}_f"] = sorted(alt.functions)
+
+    for g, group in enumerate(query.groups):
+        for a, alt in enumerate(group):
+            alternative(f"g{g}a{a}", alt)
+    for x, alt in enumerate(query.excluded):
+        alternative(f"x{x}", alt)
+    return values
+
+
+def _text_condition(query: TextQuery) -> Condition:
+    return Commons.id.in_(select(_text_select(query).subquery("text_hits").c.id))
 
 
 def _facet_condition(name: str, values: list[str], probe: bool = False) -> ColumnElement[bool]:
@@ -441,14 +618,14 @@ def _conditions(params: SearchParams, hits: Any = None) -> dict[str, Condition]:
     """One condition per active filter, keyed by facet name (``q`` for the text, through ``hits``
     when the words were matched in a CTE)."""
     out: dict[str, Condition] = {}
-    terms = params.terms
-    if terms:
-        out["q"] = Commons.id.in_(select(hits.c.id)) if hits is not None else _text_condition(terms)
+    has_text = params.has_text
+    if has_text:
+        out["q"] = Commons.id.in_(select(hits.c.id)) if hits is not None else _text_condition(params.text_query)
     for name in SearchParams.LIST_FIELDS:
         values = getattr(params, name)
         if values:
             # SQLite drives from the words' hits when there are words: probe the facet per hit.
-            out[name] = _facet_condition(name, values, probe=bool(terms) and _is_sqlite())
+            out[name] = _facet_condition(name, values, probe=has_text and _is_sqlite())
     if params.active:
         out["activity"] = Commons.last_activity_at >= bindparam(
             "active_cut", _activity_cutoff(params.active), type_=UTCDateTime()
@@ -458,34 +635,39 @@ def _conditions(params: SearchParams, hits: Any = None) -> dict[str, Condition]:
 
 def _matching(params: SearchParams) -> Select[Any]:
     """The commons matching ``params`` in the order the search shows them."""
-    conditions = _conditions(params)
-    if params.sort == "relevance" and params.terms and _is_sqlite():
-        # The join in _order matches the words itself: the IN condition would match them twice.
-        conditions.pop("q")
-    return _order(params, select(Commons).where(*conditions.values()))
+    return _ordered(params, select(Commons))
 
 
 def matching_ids(params: SearchParams) -> Select[Any]:
     """``SELECT commons.id`` of every match, in the search's order (for exports)."""
+    return _ordered(params, select(Commons.id))
+
+
+def _ordered(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
     conditions = _conditions(params)
-    if params.sort == "relevance" and params.terms and _is_sqlite():
+    if params.sort == "relevance" and params.has_text:
+        # The join to the scored hits matches the words itself: the IN condition would match them twice.
         conditions.pop("q")
-    return _order(params, select(Commons.id).where(*conditions.values()))
+        hits = _text_select(params.text_query).subquery("hits")
+        stmt = stmt.join(hits, hits.c.id == Commons.id).where(*conditions.values())
+        return stmt.order_by(hits.c.score.desc(), *_QUALITY_ORDER)
+    return _order(params, stmt.where(*conditions.values()))
+
+
+# Ties of relevance: accepted commons first, then the most used, then the healthiest by the signals
+# stored on the row (stars, recent activity), then the oldest entry.
+_QUALITY_ORDER = (
+    case((Commons.catalogue_status == "accepted", 0), else_=1),
+    Commons.usage_count.desc(),
+    Commons.stars.desc(),
+    Commons.last_activity_at.desc().nulls_last(),
+    Commons.id,
+)
 
 
 def _order(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
     """Add the ORDER BY of ``params.sort`` to a statement over ``commons`` (ties broken by id)."""
     sort = params.sort
-    if sort == "relevance" and params.terms:
-        if _is_sqlite():
-            # bm25 through FTS5's rank, which only the cursor doing the MATCH knows: join the FTS table
-            # with the MATCH in the join.
-            match = literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q_rank", _fts_query(params.terms)))
-            return stmt.join(_fts, and_(_fts.c.rowid == Commons.id, match)).order_by(_fts.c.rank, Commons.id)
-        rank = text(PG_RANK).bindparams(pg_q=_pg_query(params.terms))
-        return stmt.join(CommonsSearchDocument, CommonsSearchDocument.commons_id == Commons.id).order_by(
-            rank, Commons.id
-        )
     if sort == "usage":
         return stmt.order_by(Commons.usage_count.desc(), Commons.id)
     if sort == "stars":
@@ -504,17 +686,9 @@ _COLUMN_FACETS = {
 }
 
 
-def _hits_cte(terms: list[str]) -> Any:
-    """The ids matching the words, computed once per statement (FTS5 or the GIN index)."""
-    if _is_sqlite():
-        hits = select(_fts.c.rowid.label("id")).where(
-            literal_column(FTS_TABLE).op("MATCH")(bindparam("fts_q", _fts_query(terms)))
-        )
-    else:
-        hits = select(CommonsSearchDocument.commons_id.label("id")).where(
-            text(PG_MATCH).bindparams(pg_q=_pg_query(terms))
-        )
-    return hits.cte("hits").prefix_with("MATERIALIZED")
+def _hits_cte(query: TextQuery) -> Any:
+    """The ids matching the words, computed once per statement."""
+    return select(_text_select(query).subquery("text_hits").c.id).cte("hits").prefix_with("MATERIALIZED")
 
 
 _SEPARATOR = "\x1f"  # between facet and value in SQLite's combined rows; never in a facet name
@@ -597,8 +771,7 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
     materialised once per distinct combination of filters (CTEs): the words are matched once, and
     with two filters there are three sets, not one per facet.
     """
-    terms = params.terms
-    hits = _hits_cte(terms) if terms else None
+    hits = _hits_cte(params.text_query) if params.has_text else None
     conditions = _conditions(params, hits)
     bases: dict[str | None, Any] = {}
 
@@ -647,10 +820,8 @@ _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 def _statement_values(params: SearchParams) -> dict[str, Any]:
     """The values of the named parameters of the counts statement for ``params``."""
     values: dict[str, Any] = {}
-    if params.terms:
-        values["fts_q" if _is_sqlite() else "pg_q"] = (
-            _fts_query(params.terms) if _is_sqlite() else _pg_query(params.terms)
-        )
+    if params.has_text:
+        values.update(_text_values(params.text_query))
     for name in SearchParams.LIST_FIELDS:
         if getattr(params, name):
             values[f"v_{name}"] = list(getattr(params, name))
@@ -667,7 +838,7 @@ def _cached_counts_statement(params: SearchParams, with_facets: bool) -> tuple[A
     building and hashing a statement of some twenty SELECTs costs more than running it."""
     shape = (
         db.session.get_bind().dialect.name,
-        bool(params.terms),
+        params.text_query.shape if params.has_text else None,
         tuple(name for name in SearchParams.LIST_FIELDS if getattr(params, name)),
         bool(params.active),
         with_facets,
@@ -736,12 +907,97 @@ def _cache_seconds() -> float:
     return cache_seconds() if has_app_context() else 0
 
 
-def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
-    """Run a catalogue search: one page of ``Commons`` with the total and the facet counts."""
+# ------------------------------------------------------------------------------------------ typo correction
+
+
+def _max_distance(word: str) -> int:
+    return 0 if len(word) < 4 else 1 if len(word) < 6 else 2
+
+
+def _matches_anything(alt: Alternative) -> bool:
+    t = CommonsTerm
+    condition: Any = t.term.in_(alt.keys(0))
+    prefix = alt.prefix(0)
+    if prefix is not None:
+        condition = or_(condition, and_(t.term >= prefix, t.term < prefix + _PREFIX_END))
+    return db.session.scalar(select(t.term).where(condition).limit(1)) is not None
+
+
+def _correction(word: str) -> str | None:
+    """The nearest indexed word or vocabulary word (edit distance with transpositions), or None."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    folded = textindex.fold(word)
+    limit = _max_distance(folded)
+    if not limit:
+        return None
+    first = folded[0]
+    t = CommonsTerm
+    # Same first letter: people rarely mistype it, and it keeps the candidates few and indexed.
+    candidates = set(
+        db.session.scalars(
+            select(t.term)
+            .where(
+                t.term >= first,
+                t.term < first + _PREFIX_END,
+                func.length(t.term).between(len(folded) - limit, len(folded) + limit),
+            )
+            .distinct()
+        )
+    )
+    candidates.update(w for w in function_vocabulary.vocabulary().surface_words if w.startswith(first))
+    candidates.discard(folded)
+    if not candidates:
+        return None
+    best = process.extractOne(folded, sorted(candidates), scorer=OSA.distance, score_cutoff=limit)
+    return str(best[0]) if best else None
+
+
+def corrected(params: SearchParams) -> tuple[SearchParams, dict[str, str]]:
+    """``params`` with every plain word that matches nothing replaced by its nearest indexed word.
+
+    Only unquoted single words are corrected, and only when no term, prefix or function matches them.
+    Returns the params to run and the corrections made (typed word → correction).
+    """
+    fixes: dict[str, str] = {}
+    if not params.has_text:
+        return params, fixes
+    for group in params.text_query.groups:
+        for alt in group:
+            if alt.phrase or alt.forced or alt.functions or len(alt.words) != 1:
+                continue
+            word = alt.words[0]
+            if word in fixes or _matches_anything(alt):
+                continue
+            better = _correction(word)
+            if better:
+                fixes[word] = better
+    if not fixes:
+        return params, fixes
+    return replace(params, q=with_words_replaced(params.q, fixes)), fixes
+
+
+def search(params: SearchParams, *, with_facets: bool = True, correct: bool = True) -> SearchResult:
+    """Run a catalogue search: one page of ``Commons`` with the total and the facet counts.
+
+    With ``correct``, words that match nothing are corrected first (:func:`corrected`); the result says so.
+    """
+    original = params
+    fixes: dict[str, str] = {}
+    if correct:
+        params, fixes = corrected(params)
     offset = _decode_cursor(params.cursor) if params.cursor else None
     if offset is None:
         offset = (params.page - 1) * params.per_page
     total, facets = _run_counts(params, with_facets)
+    if total == 0 and params.has_text and params.text_query.relaxable and list(params.filters()) == ["q"]:
+        # Nobody has every word ("chat app for government"): show the commons with most of them. Not when
+        # filters are chosen: then the filters, not the words, may be what empties the result.
+        relaxed = replace(params, any_word=True)
+        relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets)
+        if relaxed_total:
+            params, total, facets = relaxed, relaxed_total, relaxed_facets
     items: list[Commons] = []
     if offset < total:
         stmt = _matching(params)
@@ -756,11 +1012,23 @@ def search(params: SearchParams, *, with_facets: bool = True) -> SearchResult:
         page=page,
         per_page=params.per_page,
         offset=offset,
+        any_word=params.any_word,
+        corrected_q=params.q if fixes else None,
+        original_q=quoted_words(original.q, set(fixes)) if fixes else None,
     )
 
 
 def iter_matching(params: SearchParams, batch: int = 1000) -> Iterable[Commons]:
-    """Every commons matching ``params`` in the search's order, fetched in batches (for exports)."""
+    """Every commons matching ``params`` in the search's order, fetched in batches (for exports); words
+    that match nothing are corrected as the search page does."""
+    params = corrected(params)[0]
+    if (
+        params.has_text
+        and params.text_query.relaxable
+        and list(params.filters()) == ["q"]
+        and not _run_counts(params, False)[0]
+    ):
+        params = replace(params, any_word=True)
     stmt = _matching(params)
     offset = 0
     while True:
@@ -802,7 +1070,9 @@ def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
         chunk = ids[start : start + 500]
         values: dict[int, dict[str, set[str]]] = {}
         rows = connection.execute(
-            select(c.c.id, c.c.licences, c.c.languages, c.c.topics, c.c.catalogue_status).where(c.c.id.in_(chunk))
+            select(c.c.id, c.c.licences, c.c.languages, c.c.topics, c.c.functions, c.c.catalogue_status).where(
+                c.c.id.in_(chunk)
+            )
         )
         repos_of: dict[int, list[Any]] = {}
         for repo in connection.execute(
@@ -823,6 +1093,7 @@ def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
             # Topics are not offered as a facet; their rows find related commons cheaply.
             facet["topic"].update(t.lower() for t in _as_list(row.topics))
             facet["license"].update(_as_list(row.licences))
+            facet["function"].update(_as_list(row.functions))
             facet["language"].update(_as_list(row.languages))
             for repo in repos:
                 if repo.license_spdx and repo.license_spdx != "NOASSERTION":
@@ -861,15 +1132,62 @@ def sync_facets(connection: Connection, commons_ids: Iterable[int]) -> None:
             connection.execute(insert(facet_table).values(new_rows[offset : offset + 2000]))
 
 
+def sync_terms(connection: Connection, commons_ids: Iterable[int]) -> None:
+    """Rewrite the ``commons_terms`` and ``commons_text`` rows of these commons (core SQL only, so that it
+    can run inside a flush or a migration)."""
+    ids = sorted({int(i) for i in commons_ids if i is not None})
+    c = Commons.__table__
+    terms_table = CommonsTerm.__table__
+    text_table = CommonsText.__table__
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = connection.execute(
+            select(c.c.id, c.c.name, c.c.slug, c.c.summary, c.c.descriptions, c.c.topics).where(c.c.id.in_(chunk))
+        ).all()
+        connection.execute(delete(terms_table).where(terms_table.c.commons_id.in_(chunk)))
+        connection.execute(delete(text_table).where(text_table.c.commons_id.in_(chunk)))
+        term_rows: list[dict[str, Any]] = []
+        text_rows: list[dict[str, Any]] = []
+        for row in rows:
+            terms = textindex.document_terms(
+                name=row.name, slug=row.slug, summary=row.summary, descriptions=row.descriptions, topics=row.topics
+            )
+            term_rows.extend({"commons_id": row.id, "term": t, "weight": w} for t, w in terms.items())
+            content = textindex.document_text(
+                name=row.name, summary=row.summary, descriptions=row.descriptions, topics=row.topics
+            )
+            text_rows.append({"commons_id": row.id, "content": content})
+        # executemany of one cached INSERT (batched by the driver): compiling a multi-row VALUES per flush
+        # costs more than the rows.
+        if term_rows:
+            connection.execute(insert(terms_table), term_rows)
+        if text_rows:
+            connection.execute(insert(text_table), text_rows)
+
+
 def rebuild_facets(commons_ids: Iterable[int] | None = None) -> None:
-    """Recompute ``commons_facets`` for the given commons, or for all (after a bulk load with core SQL)."""
+    """Recompute ``commons_facets`` and the text terms for the given commons, or for all (after a bulk load
+    with core SQL)."""
     connection = db.session.connection()
-    if commons_ids is None:
-        commons_ids = list(db.session.scalars(select(Commons.id)))
+    commons_ids = list(db.session.scalars(select(Commons.id))) if commons_ids is None else list(commons_ids)
     sync_facets(connection, commons_ids)
+    sync_terms(connection, commons_ids)
 
 
 _DIRTY = "commons_facets_dirty"
+_TEXT_DIRTY = "commons_terms_dirty"
+# The columns the text terms come from: a change of anything else leaves commons_terms as it is.
+_TEXT_COLUMNS = ("name", "slug", "summary", "descriptions", "topics")
+
+
+def _text_touched(session: OrmSession) -> set[int]:
+    ids = {obj.id for obj in session.new if isinstance(obj, Commons)}
+    for obj in session.dirty:
+        if isinstance(obj, Commons):
+            state = db.inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in _TEXT_COLUMNS):
+                ids.add(obj.id)
+    return {i for i in ids if i is not None}
 
 
 def _touched_commons(session: OrmSession) -> set[int]:
@@ -894,12 +1212,18 @@ def _after_flush(session: OrmSession, flush_context: Any) -> None:
     touched = _touched_commons(session)
     if touched:
         session.info.setdefault(_DIRTY, set()).update(touched)
+    text_touched = _text_touched(session)
+    if text_touched:
+        session.info.setdefault(_TEXT_DIRTY, set()).update(text_touched)
 
 
 def _after_flush_postexec(session: OrmSession, flush_context: Any) -> None:
     ids = session.info.pop(_DIRTY, None)
     if ids:
         sync_facets(session.connection(), ids)
+    text_ids = session.info.pop(_TEXT_DIRTY, None)
+    if text_ids:
+        sync_terms(session.connection(), text_ids)
 
 
 def _install_listeners() -> None:
@@ -918,6 +1242,8 @@ __all__ = [
     "SORTS",
     "CommonsFacet",
     "CommonsSearchDocument",
+    "CommonsTerm",
+    "CommonsText",
     "SearchParams",
     "SearchResult",
     "facet_counts",
@@ -928,4 +1254,5 @@ __all__ = [
     "rebuild_facets",
     "search",
     "sync_facets",
+    "sync_terms",
 ]

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from commons.cache import cached_for_anonymous, invalidate_on_commit
 from commons.catalogue import services
 from commons.catalogue.forms import EmptyForm, NominationForm, UsageForm
+from commons.catalogue.functions import label as function_label
 from commons.catalogue.health import health_of
 from commons.catalogue.models import Commons, CommonsSteward, Repository, UsageDeclaration
 from commons.catalogue.search import FACETS, SearchParams, organisation_names
@@ -32,6 +33,7 @@ invalidate_on_commit(Commons, Repository, UsageDeclaration, CommonsSteward, Orga
 
 
 FACET_LABELS = {
+    "function": _l("Function"),
     "license": _l("Licence"),
     "language": _l("Programming language"),
     "category": _l("Category"),
@@ -70,6 +72,8 @@ SORT_LABELS = {
 
 def facet_value_label(facet: str, value: str, org_names: dict[str, str] | None = None) -> str:
     """A reader's label for a facet value; codes are kept where they are the label (SPDX, hosts)."""
+    if facet == "function":
+        return function_label(value, current_language())
     if facet == "status":
         return status_label(value)
     if facet == "category":

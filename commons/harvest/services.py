@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from commons.audit import record_event
+from commons.catalogue.functions import known as known_functions
 from commons.catalogue.models import Commons, CommonsSteward, Repository
 from commons.errors import Conflict, NotFound, ValidationFailed
 from commons.extensions import db
@@ -793,6 +794,9 @@ class _Run:
             if licence:
                 put("licences", _merge([licence], [] if created else commons.licences or []))
             if pc is not None:
+                # The standard's categories are the catalogue's functions (commons.catalogue.functions).
+                if known_functions(pc.categories):
+                    put("functions", known_functions(pc.categories))
                 put("development_status", pc.development_status and pc.development_status[:20])
                 if pc.maintenance is not None:
                     put("maintenance", _jsonable(pc.maintenance))

@@ -590,3 +590,26 @@ def test_cache_promising_a_missing_repository_is_dropped_and_the_next_run_restor
     # The other owner's validators were kept.
     forge.reset_log()
     assert services.run_source(other).not_modified == 1
+
+
+def test_publiccode_categories_become_functions_and_every_description_language_is_searchable(
+    forge: FakeForge, make_source
+) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from commons.catalogue.search import SearchParams, search
+
+    main_url = forge.repo_web_url("github", "paris/carto")
+    forge.add_repo("github", "paris", "carto", publiccode=PUBLICCODE.format(url=main_url, long=LONG), stars=3)
+    services.run_source(make_source("github", "paris"))
+    [repo] = _repos()
+    assert repo.commons.functions == ["data-visualization"]
+
+    def found(q: str) -> list[str]:
+        return [c.slug for c in search(SearchParams.from_args(MultiDict({"q": q}))).items]
+
+    assert found("cartes") == ["cartographie"]  # the French description, French stemming
+    assert found("Datenvisualisierung") == ["cartographie"]  # the function's German label
+    assert [c.slug for c in search(SearchParams.from_args(MultiDict({"function": "data-visualization"}))).items] == [
+        "cartographie"
+    ]
