@@ -144,7 +144,7 @@ def check_request_input() -> None:
             sources.append(request.form)
             if request.mimetype == "multipart/form-data":
                 for key in request.files:
-                    if not isinstance(key, str) or not key or _bad_text(key):
+                    if not isinstance(key, str) or _bad_text(key):
                         raise BadRequestInput(_("A file field of the form has no valid name."))
         elif request.is_json:
             problem = _json_problem(_request_json())
@@ -155,7 +155,7 @@ def check_request_input() -> None:
                 refuse(field)
     for source in sources:
         for key, value in source.items(multi=True):
-            if not isinstance(key, str) or not key:
+            if not isinstance(key, str):
                 # e.g. ``name="a\\"`` in a multipart header: the parser gives the field no name at all.
                 raise BadRequestInput(_("A field of the form has no valid name."))
             if _bad_text(key) or (isinstance(value, str) and _bad_text(value)):

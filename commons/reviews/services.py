@@ -411,6 +411,7 @@ def _add_reviewer(review: Review, reviewer: User, actor: Any, *, volunteered: bo
         assigned_by_id=getattr(actor, "id", None),
         volunteered=volunteered,
     )
+    name = reviewer.name  # read now: after a failed flush the session cannot load anything
     row.user = reviewer
     review.reviewers.append(row)
     review.version = (review.version or 1) + 1
@@ -419,7 +420,7 @@ def _add_reviewer(review: Review, reviewer: User, actor: Any, *, volunteered: bo
     except IntegrityError as exc:
         # Two requests added the same reviewer at once (PostgreSQL lets both read "not a reviewer yet"): the
         # unique key (review, user) stops the second, which changed nothing. The caller rolls back.
-        raise Conflict(_("%(name)s is already a reviewer of this round.", name=reviewer.name)) from exc
+        raise Conflict(_("%(name)s is already a reviewer of this round.", name=name)) from exc
     record_event(
         "review:reviewer:volunteer" if volunteered else "review:reviewer:assign",
         review,

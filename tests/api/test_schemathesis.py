@@ -93,6 +93,27 @@ def demo_database() -> Any:
     shutil.rmtree(_workdir, ignore_errors=True)
 
 
+GUARD_MESSAGES = (
+    "The value contains a character that is not allowed.",
+    "The JSON document is nested too deeply.",
+    "A field of the form has no valid name.",
+    "A file field of the form has no valid name.",
+)
+
+
+def _refused_by_the_input_guard(response: Any) -> bool:
+    """Input no view may see (NUL, lone surrogates, deep nesting, nameless fields) is refused before any view,
+    authentication included (``commons.security.check_request_input``): 400 or 422 with the guard's message."""
+    if response.status_code not in (400, 422):
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    messages = [body.get("message")] + [m for ms in (body.get("errors") or {}).values() for m in ms]
+    return any(message in GUARD_MESSAGES for message in messages)
+
+
 def anonymous_writes_are_refused(ctx: Any, response: Any, case: Any) -> bool | None:
     """A write without ``Authorization`` must answer 401, whatever the body."""
     headers = {k.lower() for k in (case.headers or {})}
@@ -101,6 +122,8 @@ def anonymous_writes_are_refused(ctx: Any, response: Any, case: Any) -> bool | N
             APP.url_map.bind("localhost").match(case.formatted_path, method=case.method.upper())
         except (RoutingNotFound, MethodNotAllowed):
             # A generated path that no route matches (a float id, say): routing answers before authentication.
+            return None
+        if _refused_by_the_input_guard(response):
             return None
         assert response.status_code == 401, (
             f"{case.method} {case.formatted_path} without a token answered {response.status_code}"
@@ -181,3 +204,22 @@ def test_anonymous_write_check_leaves_unrouted_paths_to_routing():
         formatted_path = "/api/v1/reviews/1.5/transitions"
 
     assert anonymous_writes_are_refused(None, _Response(), Unrouted()) is None
+
+
+class _GuardAnswer(_Response):
+    status_code = 422
+
+    def json(self) -> dict[str, Any]:
+        return {"status": 422, "errors": {"title": ["The value contains a character that is not allowed."]}}
+
+
+class _ValidationAnswer(_GuardAnswer):
+    def json(self) -> dict[str, Any]:
+        return {"status": 422, "errors": {"title": ["This field is required."]}}
+
+
+def test_anonymous_write_check_leaves_hostile_characters_to_the_input_guard():
+    assert anonymous_writes_are_refused(None, _GuardAnswer(), _Case()) is None
+    # Any other validation answer to an anonymous write is a write that skipped authentication.
+    with pytest.raises(AssertionError):
+        anonymous_writes_are_refused(None, _ValidationAnswer(), _Case())

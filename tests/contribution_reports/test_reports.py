@@ -133,8 +133,8 @@ def test_restricted_records_of_one_cell_are_not_pooled_with_another_cell(app):
     assert matrix.cells == [] and matrix.state_totals == []
     # They are pooled only in the "other" row, which names no state, year or type and holds at least 3.
     assert matrix.other is not None and matrix.other.records == 4
-    assert matrix.other.measures["committed_eur"] == Decimal("2000.00")
-    assert matrix.grand_total.measures["committed_eur"] == Decimal("2000.00")
+    assert matrix.other.measures["committed_eur"] == Decimal("4000.00")
+    assert matrix.grand_total.measures["committed_eur"] == Decimal("4000.00")
 
 
 def test_other_row_of_fewer_than_three_records_is_left_out(app):

@@ -358,3 +358,12 @@ def test_method_not_allowed_names_the_allowed_methods(live: Live) -> None:
     answer = requests.delete(f"{live.base}/api/v1/commons", timeout=TIMEOUT)
     assert answer.status_code == 405
     assert {"GET", "HEAD", "OPTIONS"} <= {m.strip() for m in answer.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("values", [["software"] * 21, [""] * 21, ["software", "", "data"] * 7])
+def test_a_list_parameter_holds_at_most_its_documented_items(live: Live, values: list[str]) -> None:
+    # schemathesis: maxItems 20 is on what is sent, repeats and blanks included.
+    query = "&".join(f"category={value}" for value in values)
+    answer = requests.get(f"{live.base}/api/v1/commons?{query}", timeout=TIMEOUT)
+    assert answer.status_code == 422 and "category" in answer.json()["errors"]
+    assert requests.get(f"{live.base}/api/v1/commons?category=software", timeout=TIMEOUT).status_code != 422
