@@ -176,6 +176,9 @@ class NumberProblem(ValueError):
         self.params = params
 
 
+MAX_DIGITS = 40  # far above any maximum a field allows
+
+
 def has_foreign_digits(text: str) -> bool:
     """True when ``text`` holds a digit other than ASCII 0-9 (Arabic-Indic, full-width, superscript…).
 
@@ -216,6 +219,9 @@ def parse_decimal_strict(raw: str, places: int, maximum: Decimal = Decimal(10) *
     bare = spaced.replace(" ", "")
     if not re.fullmatch(r"-?[0-9.,]*[0-9][0-9.,]*", bare):
         raise NumberProblem("format", text=text)
+    if len(bare.lstrip("-0.,")) > MAX_DIGITS:
+        # Thousands of digits are no amount; Babel's formatting of the readings would choke on them.
+        raise NumberProblem("maximum", text=text)
     if locale is None:
         if not CANONICAL.fullmatch(bare):
             raise NumberProblem("canonical", text=text)

@@ -299,7 +299,9 @@ def generated_publiccode(commons: Commons) -> dict[str, Any]:
     legal: dict[str, Any] = {"license": _licence_expression(list(commons.licences or []))}
     if owner is not None:
         legal["mainCopyrightOwner"] = owner.name
-        data["organisation"] = {"name": owner.name}
+        # publiccode.yml 0.4+ identifies the organisation by a URI: its website, else its page here.
+        uri = owner.website or url_for("organisations.detail", slug=owner.slug, _external=True)
+        data["organisation"] = {"uri": uri, "name": owner.name}
     data["legal"] = legal
     if stewards:
         # Steward organisations are the known contacts; people are never published.

@@ -75,7 +75,10 @@ def _parse_rate(text: str, where: str) -> Decimal | None:
 def parse_csv(text: str) -> list[Rate]:
     """Rates of an ECB CSV file (daily or historical)."""
     reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a bare carriage return inside a field, a NUL…
+        raise RateFileError(f"line {reader.line_num}: not a readable CSV line ({exc})") from exc
     if not rows or not rows[0] or rows[0][0].strip() != "Date":
         raise RateFileError("line 1: the header must start with Date (ECB CSV format)")
     header = [cell.strip() for cell in rows[0]]
