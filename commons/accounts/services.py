@@ -59,6 +59,31 @@ def ensure_roles() -> None:
     db.session.flush()
 
 
+def check_state_and_organisation(
+    errors: dict[str, list[str]], *, roles: list[str], member_state: str | None, organisation: str | None
+) -> tuple[MemberState | None, Organisation | None]:
+    """The member state and organisation of an account, each found or an error added to ``errors``.
+
+    Shared by the CLI, the demo and the web's user management, so that every way in reads ``EL`` as Greece
+    and asks a representative for a state alike.
+    """
+    state = None
+    if member_state:
+        code = member_state.strip().upper()
+        code = {"EL": "GR"}.get(code, code)
+        state = db.session.get(MemberState, code)
+        if state is None:
+            errors.setdefault("member_state", []).append(_("Unknown member state %(code)s.", code=member_state))
+    if REP in roles and not member_state:
+        errors.setdefault("member_state", []).append(_("A member-state representative needs a member state."))
+    org = None
+    if organisation:
+        org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation))
+        if org is None:
+            errors.setdefault("organisation", []).append(_("Unknown organisation %(slug)s.", slug=organisation))
+    return state, org
+
+
 def check_new_user(
     *,
     email: str,
@@ -86,20 +111,7 @@ def check_new_user(
                 roles=", ".join(ROLES),
             )
         )
-    state = None
-    if member_state:
-        code = member_state.strip().upper()
-        code = {"EL": "GR"}.get(code, code)
-        state = db.session.get(MemberState, code)
-        if state is None:
-            errors.setdefault("member_state", []).append(_("Unknown member state %(code)s.", code=member_state))
-    if REP in roles and not member_state:
-        errors.setdefault("member_state", []).append(_("A member-state representative needs a member state."))
-    org = None
-    if organisation:
-        org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation))
-        if org is None:
-            errors.setdefault("organisation", []).append(_("Unknown organisation %(slug)s.", slug=organisation))
+    state, org = check_state_and_organisation(errors, roles=roles, member_state=member_state, organisation=organisation)
     if password is not None:
         problems = password_problems(password)
         if problems:

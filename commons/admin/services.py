@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from commons.accounts import services as accounts
-from commons.accounts.models import ADMIN, REP, ROLES, Role, User
+from commons.accounts.models import ADMIN, ROLES, Role, User
 from commons.admin.models import Invitation
 from commons.audit import record_event
 from commons.contributions import fx
@@ -141,19 +141,9 @@ def _check_profile(
     adding_admin = ADMIN in roles and ADMIN not in (old_roles or set())
     if adding_admin and ADMIN not in grantable_roles(actor):
         errors.setdefault("roles", []).append(_("Only an administrator can give the administrator role."))
-    state = None
-    if member_state:
-        state = db.session.get(MemberState, member_state.strip().upper())
-        if state is None:
-            errors.setdefault("member_state", []).append(_("Unknown member state %(code)s.", code=member_state))
-    if REP in roles and not member_state:
-        errors.setdefault("member_state", []).append(_("A member-state representative needs a member state."))
-    org = None
-    if organisation:
-        org = db.session.scalar(select(Organisation).where(Organisation.slug == organisation))
-        if org is None:
-            errors.setdefault("organisation", []).append(_("Unknown organisation %(slug)s.", slug=organisation))
-    return state, org
+    return accounts.check_state_and_organisation(
+        errors, roles=roles, member_state=member_state, organisation=organisation
+    )
 
 
 # --- invitations ---------------------------------------------------------------------------------------
