@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -270,6 +270,36 @@ def test_killed_run_loses_nothing_and_a_rerun_duplicates_nothing(forge: FakeForg
     assert _count(Repository) == 250 and _count(Commons) == 250
     db.session.refresh(killed)
     assert killed.status == "failed" and "interrupted" in killed.error
+
+
+def test_a_killed_run_is_reclaimed_exactly_when_its_heartbeat_is_stale_whatever_the_wall_clock(
+    forge: FakeForge, make_source
+) -> None:
+    """The "still alive?" check reads only the stored heartbeat and the run's clock (issue 11, flaky test).
+
+    However long a busy machine takes between the kill and the re-run, a re-run is refused before
+    ``heartbeat + STALE_AFTER`` and reclaims the killed job from that instant on: no wall-clock race.
+    """
+    for i in range(150):
+        forge.add_repo("github", "etalab", f"r{i}")
+    source = make_source("github", "etalab")
+
+    def die_after_first_page(job: HarvestJob) -> None:
+        if job.added >= 100:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        services.run_source(source, progress=die_after_first_page)
+    db.session.rollback()
+    killed = db.session.scalar(select(HarvestJob).order_by(HarvestJob.id))
+    beat = datetime.fromisoformat(killed.details["heartbeat"])
+    with pytest.raises(Conflict):
+        services.run_source(source, now=beat + services.STALE_AFTER - timedelta(microseconds=1))
+    assert _count(HarvestJob) == 1
+    job = services.run_source(source, now=beat + services.STALE_AFTER)
+    assert (job.status, job.added, job.unchanged) == ("succeeded", 50, 100), (job.error, job.details)
+    db.session.refresh(killed)
+    assert killed.status == "failed" and killed.error == services.INTERRUPTED
 
 
 def test_curated_fields_are_never_overwritten(forge: FakeForge, make_source) -> None:
