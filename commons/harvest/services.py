@@ -58,6 +58,10 @@ MAX_ID = 2**31 - 1
 #: A running job that wrote nothing for this long is taken for dead (its process was killed); a new run
 #: of its source then marks it as interrupted. A batch never takes this long: requests time out sooner.
 STALE_AFTER = timedelta(minutes=15)
+#: A running job also leaves a heartbeat this often between batches: one page of slow requests (100
+#: publiccode.yml fetches near the read timeout, or rate-limit waits) can outlast STALE_AFTER, and a job
+#: silent that long would be taken for dead while it still runs, letting a second run of its source start.
+HEARTBEAT_EVERY = STALE_AFTER / 3
 #: A queued job no worker picked up for this long no longer blocks its source.
 QUEUED_FOR_AT_MOST = timedelta(hours=24)
 #: Stale running jobs are marked as interrupted when a new run of the same source starts.
@@ -422,6 +426,7 @@ class _Run:
         self.buffer: list[Any] = []
         self.cache_writes: list[tuple[str, CacheEntry]] = []
         self.budget = CountingBudget(budget_from_config(config))
+        self.last_beat = utcnow()
         self.state = DbPreviousState(source.id, self.host)
         self.organisation = source.organisation
         # Demo rows and nominations know a repository only by its URL ("url:<path>"): adopt, never duplicate.
@@ -459,7 +464,8 @@ class _Run:
         writes, self.cache_writes = self.cache_writes, []
         self.begin_write()
         # The heartbeat tells a later run that this one is still alive (see STALE_AFTER).
-        self.job.details = {**(self.job.details or {}), "heartbeat": utcnow().isoformat()}
+        self.last_beat = utcnow()
+        self.job.details = {**(self.job.details or {}), "heartbeat": self.last_beat.isoformat()}
         for item in items:
             if isinstance(item, ListingUnchanged):
                 self.unchanged(item)
@@ -469,6 +475,19 @@ class _Run:
                 self.record(item)
         for url, entry in writes:
             DbHttpCache().put(url, entry)
+        self.commit()
+
+    def keep_alive(self) -> None:
+        """Between batches, renew the heartbeat in a short transaction of its own once HEARTBEAT_EVERY passed.
+
+        Only the job row is written; the buffered items wait for their page as before.
+        """
+        beat = utcnow()
+        if beat - self.last_beat < HEARTBEAT_EVERY:
+            return
+        self.begin_write()
+        self.last_beat = beat
+        self.job.details = {**(self.job.details or {}), "heartbeat": beat.isoformat()}
         self.commit()
 
     def _item(self, **values: Any) -> None:
@@ -499,6 +518,8 @@ class _Run:
                 self.buffer.append(item)
                 if len(self.buffer) >= BATCH_SIZE:
                     self.flush()
+                else:
+                    self.keep_alive()
         except BudgetExhausted as exc:
             crashed = str(exc)
             self.crash_cause = "budget"

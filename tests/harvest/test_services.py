@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -270,6 +271,81 @@ def test_killed_run_loses_nothing_and_a_rerun_duplicates_nothing(forge: FakeForg
     assert _count(Repository) == 250 and _count(Commons) == 250
     db.session.refresh(killed)
     assert killed.status == "failed" and "interrupted" in killed.error
+
+
+def test_a_killed_run_is_reclaimed_exactly_when_its_heartbeat_is_stale_whatever_the_wall_clock(
+    forge: FakeForge, make_source
+) -> None:
+    """The "still alive?" check reads only the stored heartbeat and the run's clock (issue 11, flaky test).
+
+    However long a busy machine takes between the kill and the re-run, a re-run is refused before
+    ``heartbeat + STALE_AFTER`` and reclaims the killed job from that instant on: no wall-clock race.
+    """
+    for i in range(150):
+        forge.add_repo("github", "etalab", f"r{i}")
+    source = make_source("github", "etalab")
+
+    def die_after_first_page(job: HarvestJob) -> None:
+        if job.added >= 100:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        services.run_source(source, progress=die_after_first_page)
+    db.session.rollback()
+    killed = db.session.scalar(select(HarvestJob).order_by(HarvestJob.id))
+    beat = datetime.fromisoformat(killed.details["heartbeat"])
+    with pytest.raises(Conflict):
+        services.run_source(source, now=beat + services.STALE_AFTER - timedelta(microseconds=1))
+    assert _count(HarvestJob) == 1
+    job = services.run_source(source, now=beat + services.STALE_AFTER)
+    assert (job.status, job.added, job.unchanged) == ("succeeded", 50, 100), (job.error, job.details)
+    db.session.refresh(killed)
+    assert killed.status == "failed" and killed.error == services.INTERRUPTED
+
+
+def test_a_run_slower_than_stale_after_within_one_page_is_never_taken_for_dead(
+    forge: FakeForge, make_source, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page of slow requests must not leave its job silent for STALE_AFTER (issue 11, flaky test).
+
+    The clock is the test's: every request the forge serves moves it one minute on, so the 101 requests
+    of the first page (listing and 100 publiccode.yml files) take 101 minutes and no real time. At every
+    request, a second run looking at the job as it is stored would have to find it alive.
+    """
+    for i in range(100):
+        forge.add_repo("github", "etalab", f"r{i}")
+    source = make_source("github", "etalab")
+    start = utcnow()
+    ticks = [0]
+    seen_at: list[datetime] = []
+
+    def clock() -> datetime:
+        return start + timedelta(minutes=ticks[0])
+
+    handler = forge._server.RequestHandlerClass
+    serve = handler.do_GET
+
+    def do_get(self: Any) -> None:
+        ticks[0] += 1
+        seen_at.append(clock())
+        serve(self)
+
+    monkeypatch.setattr(handler, "do_GET", do_get)
+    monkeypatch.setattr(services, "utcnow", clock)
+    beats: list[datetime] = []
+
+    def record_heartbeat(job: HarvestJob) -> None:
+        beat = (job.details or {}).get("heartbeat")
+        if beat:
+            beats.append(datetime.fromisoformat(beat))
+
+    job = services.run_source(source, progress=record_heartbeat)
+    assert (job.status, job.added) == ("succeeded", 100)
+    assert forge.count() == 101 and len(seen_at) == 101
+    for moment in seen_at:
+        last = max([b for b in beats if b <= moment], default=None)
+        stored = HarvestJob(status="running", started_at=start, details={"heartbeat": last.isoformat()} if last else {})
+        assert services.is_alive(stored, moment), (moment - start, last and last - start)
 
 
 def test_curated_fields_are_never_overwritten(forge: FakeForge, make_source) -> None:
