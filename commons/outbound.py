@@ -11,8 +11,8 @@ repositories) goes through :class:`GuardedSession`, built by :func:`build_sessio
 * never takes a proxy from the environment, always applies timeouts, streams bodies and aborts past a
   byte cap, always sends a User-Agent with a contact address;
 * adds ``Authorization: Bearer`` for the request's own host only (never after a redirect elsewhere);
-* retries 429/5xx and connection errors with exponential backoff, honouring ``Retry-After`` and
-  rate-limit reset headers;
+* retries 429/5xx, connection errors and (for GET, HEAD, OPTIONS) read timeouts with exponential backoff,
+  honouring ``Retry-After`` and rate-limit reset headers;
 * counts requests per host against a :class:`HostBudget`.
 
 Flask is not imported here: :func:`session_from_config` takes any mapping, e.g. ``app.config``.
@@ -115,6 +115,9 @@ class _AddressRefused(Exception):  # noqa: N818
         self.reason = reason
         self.unresolved = unresolved
         super().__init__(reason)
+
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # RFC 9110 §9.2.2, without PUT/DELETE: none are sent
 
 
 @dataclass
@@ -502,6 +505,14 @@ class GuardedSession(requests.Session):
                 raise
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
                 if attempt >= self.policy.retries:
+                    raise
+                wait = self.policy.backoff * (2**attempt)
+                response = None
+            except requests.exceptions.ReadTimeout:
+                # A forge that answers one request too slowly (a busy moment) is asked again, as for a dropped
+                # connection, so that one slow page does not fail a whole harvest. Only a request that is safe
+                # to repeat: a write may have been done although its answer never came.
+                if method.upper() not in IDEMPOTENT_METHODS or attempt >= self.policy.retries:
                     raise
                 wait = self.policy.backoff * (2**attempt)
                 response = None

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -203,6 +206,45 @@ def test_read_timeout_applied(forge, make_session):
     session = make_session(read_timeout=0.3)
     with pytest.raises(requests.Timeout):
         session.get(forge.api_base("github") + "/orgs/acme/repos")
+
+
+def test_one_slow_answer_to_a_get_is_asked_again(forge, make_session, sleeps):
+    """A busy forge that answers one GET too late does not fail the request (nor the harvest)."""
+    forge.add_repo("github", "acme", "tool")
+    slow = forge.set_fault("slow", kind="github", owner="acme", delay=2, times=1)
+    session = make_session(read_timeout=0.3, retries=2)
+    response = session.get(forge.api_base("github") + "/orgs/acme/repos")
+    assert response.status_code == 200 and [r["name"] for r in response.json()] == ["tool"]
+    assert slow.fired == 1
+    assert sleeps == pytest.approx([0.01])
+
+
+def test_a_slow_answer_to_a_write_is_never_sent_again(make_session, sleeps):
+    """A POST whose answer never came may have been done: it is not repeated."""
+    received = []
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the handler's name is http.server's
+            received.append(self.path)
+            time.sleep(1)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        port = server.server_address[1]
+        session = make_session(allowed_hosts={f"127.0.0.1:{port}"}, read_timeout=0.2, retries=3)
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            session.post(f"http://127.0.0.1:{port}/save", data=b"x")
+        assert received == ["/save"] and sleeps == []
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_connection_errors_retried(make_session, sleeps):
