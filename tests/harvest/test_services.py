@@ -273,6 +273,18 @@ def test_killed_run_loses_nothing_and_a_rerun_duplicates_nothing(forge: FakeForg
     assert killed.status == "failed" and "interrupted" in killed.error
 
 
+def test_one_slow_listing_answer_on_a_busy_machine_does_not_fail_the_run(forge: FakeForge, make_source) -> None:
+    """The flaky killed-run test ended ('failed', 0, 0) when its re-run's first page came after the read timeout
+    of a busy machine: a read timeout was not retried. The page is now asked again (issue 11)."""
+    for i in range(30):
+        forge.add_repo("github", "etalab", f"r{i}")
+    source = make_source("github", "etalab")
+    slow = forge.set_fault("slow", kind="github", owner="etalab", page=1, delay=3, times=1)
+    job = services.run_source(source)
+    assert (job.status, job.added) == ("succeeded", 30), (job.error, job.details)
+    assert slow.fired == 1
+
+
 def test_a_killed_run_is_reclaimed_exactly_when_its_heartbeat_is_stale_whatever_the_wall_clock(
     forge: FakeForge, make_source
 ) -> None:
