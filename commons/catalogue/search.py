@@ -20,6 +20,7 @@ queried.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -31,8 +32,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
+    Float,
     ForeignKey,
     Index,
+    Integer,
     Select,
     SmallInteger,
     String,
@@ -51,7 +54,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
@@ -477,12 +480,15 @@ def _word_select(name: str, alt: Alternative, index: int) -> Select[Any]:
         )
     low = bindparam(f"{name}_lo", prefix, type_=String())
     high = bindparam(f"{name}_hi", prefix + _PREFIX_END, type_=String())
-    weight = case((t.term.in_(keys_again), t.weight), else_=t.weight / 2)
-    return (
-        select(t.commons_id.label("id"), func.max(weight).label("s"))
-        .where(or_(t.term.in_(keys), and_(t.term >= low, t.term < high)))
-        .group_by(t.commons_id)
+    # Two ranges of the covering index (term, commons_id, weight), united: an OR of both would be a
+    # "MULTI-INDEX OR" on SQLite (a table lookup per row) and a BitmapOr with heap fetches on PostgreSQL.
+    # The exact keys at full weight; the other terms that start with the word at half weight.
+    exact = select(t.commons_id.label("id"), t.weight.label("s")).where(t.term.in_(keys))
+    prefixed = select(t.commons_id.label("id"), (t.weight / 2).label("s")).where(
+        t.term >= low, t.term < high, t.term.not_in(keys_again)
     )
+    both = union_all(exact, prefixed).subquery(f"{name}p")
+    return select(both.c.id.label("id"), func.max(both.c.s).label("s")).group_by(both.c.id)
 
 
 def _alternative_select(name: str, alt: Alternative) -> Select[Any]:
@@ -643,6 +649,33 @@ def matching_ids(params: SearchParams) -> Select[Any]:
     return _ordered(params, select(Commons.id))
 
 
+def _page(params: SearchParams, hits: Hits | None, offset: int, limit: int) -> list[Commons]:
+    """One page of the matching commons in the search's order, with the words' hits already matched.
+
+    The order is decided on the ids and the few columns it needs; only the page's rows are then read
+    whole (a commons row carries every description: sorting hundreds of them costs more than the search).
+    """
+    stmt: Select[Any] = select(Commons.id)
+    values: dict[str, Any] = {}
+    if hits is not None:
+        values = _hits_values(hits)
+        source = _hits_source()
+        conditions = _conditions(params, source)
+        conditions.pop("q")  # the join to the hits is the words' condition
+        stmt = stmt.join(source, source.c.id == Commons.id).where(*conditions.values())
+        if params.sort == "relevance":
+            stmt = stmt.order_by(source.c.score.desc(), *_QUALITY_ORDER)
+        else:
+            stmt = _order(params, stmt)
+    else:
+        stmt = _order(params, stmt.where(*_conditions(params).values()))
+    ids = [int(i) for i in db.session.scalars(stmt.offset(offset).limit(limit), values)]
+    if not ids:
+        return []
+    found = {c.id: c for c in db.session.scalars(select(Commons).where(Commons.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
 def _ordered(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
     conditions = _conditions(params)
     if params.sort == "relevance" and params.has_text:
@@ -686,9 +719,59 @@ _COLUMN_FACETS = {
 }
 
 
-def _hits_cte(query: TextQuery) -> Any:
-    """The ids matching the words, computed once per statement."""
-    return select(_text_select(query).subquery("text_hits").c.id).cte("hits").prefix_with("MATERIALIZED")
+# ------------------------------------------------------------------------------------------ scored hits
+#
+# A request matches its words once (:func:`scored_hits`, one statement over commons_terms) and hands the
+# (id, score) pairs to the counts statement and to the page of items as one parameter, instead of each
+# statement matching the words again. SQLite reads them with json_each (an object {"id": score}),
+# PostgreSQL with unnest of two arrays: the only SQL that differs; the answers are the same.
+
+Hits = dict[int, float]
+
+
+def _text_statement(query: TextQuery) -> Any:
+    """:func:`_text_select` for the shape of ``query``, built once per shape (see the counts statement)."""
+    shape = ("text", db.session.get_bind().dialect.name, query.shape)
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        if len(_STATEMENTS) > 512:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[shape] = _text_select(query)
+    return statement
+
+
+def scored_hits(params: SearchParams) -> Hits:
+    """{commons id: relevance score} of every commons matching the words of ``params`` (no filter)."""
+    rows = db.session.execute(_text_statement(params.text_query), _text_values(params.text_query))
+    # Scores are sums of small integers and halves: exact as floats on both databases.
+    return {int(cid): float(score) for cid, score in rows}
+
+
+def _hits_source() -> Any:
+    """A subquery (id, score) reading the hits of :func:`_hits_values`."""
+    if _is_sqlite():
+        each = func.json_each(bindparam("hit_scores", type_=Text())).table_valued("key", "value")
+        return select(cast(each.c.key, Integer).label("id"), each.c.value.label("score")).subquery("hits")
+    pairs = (
+        func.unnest(
+            cast(bindparam("hit_ids", type_=ARRAY(Integer())), ARRAY(Integer())),
+            cast(bindparam("hit_score_values", type_=ARRAY(Float())), ARRAY(Float())),
+        )
+        .table_valued("id", "score")
+        .render_derived(name="hit_pairs")
+    )
+    return select(pairs.c.id.label("id"), pairs.c.score.label("score")).subquery("hits")
+
+
+def _hits_values(hits: Hits) -> dict[str, Any]:
+    if _is_sqlite():
+        return {"hit_scores": json.dumps({str(cid): score for cid, score in hits.items()})}
+    return {"hit_ids": list(hits), "hit_score_values": list(hits.values())}
+
+
+def _hits_cte() -> Any:
+    """The ids of the request's hits (parameters of :func:`_hits_values`), materialised once per statement."""
+    return select(_hits_source().c.id).cte("hits").prefix_with("MATERIALIZED")
 
 
 _SEPARATOR = "\x1f"  # between facet and value in SQLite's combined rows; never in a facet name
@@ -771,7 +854,7 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
     materialised once per distinct combination of filters (CTEs): the words are matched once, and
     with two filters there are three sets, not one per facet.
     """
-    hits = _hits_cte(params.text_query) if params.has_text else None
+    hits = _hits_cte() if params.has_text else None
     conditions = _conditions(params, hits)
     bases: dict[str | None, Any] = {}
 
@@ -817,11 +900,11 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
-def _statement_values(params: SearchParams) -> dict[str, Any]:
+def _statement_values(params: SearchParams, hits: Hits | None) -> dict[str, Any]:
     """The values of the named parameters of the counts statement for ``params``."""
     values: dict[str, Any] = {}
-    if params.has_text:
-        values.update(_text_values(params.text_query))
+    if hits is not None:
+        values.update(_hits_values(hits))
     for name in SearchParams.LIST_FIELDS:
         if getattr(params, name):
             values[f"v_{name}"] = list(getattr(params, name))
@@ -833,12 +916,18 @@ def _statement_values(params: SearchParams) -> dict[str, Any]:
     return values
 
 
-def _cached_counts_statement(params: SearchParams, with_facets: bool) -> tuple[Any, dict[str, Any]]:
+def _cached_counts_statement(
+    params: SearchParams, with_facets: bool, hits: Hits | None = None
+) -> tuple[Any, dict[str, Any]]:
     """The counts statement for the shape of ``params`` (which filters are set), built once per shape:
-    building and hashing a statement of some twenty SELECTs costs more than running it."""
+    building and hashing a statement of some twenty SELECTs costs more than running it. The words'
+    hits come as a parameter (``hits``, matched by :func:`scored_hits` when not given)."""
+    if params.has_text and hits is None:
+        hits = scored_hits(params)
     shape = (
+        "counts",
         db.session.get_bind().dialect.name,
-        params.text_query.shape if params.has_text else None,
+        params.has_text,
         tuple(name for name in SearchParams.LIST_FIELDS if getattr(params, name)),
         bool(params.active),
         with_facets,
@@ -848,7 +937,7 @@ def _cached_counts_statement(params: SearchParams, with_facets: bool) -> tuple[A
         if len(_STATEMENTS) > 512:
             _STATEMENTS.clear()
         statement = _STATEMENTS[shape] = _counts_statement(params, with_facets)
-    return statement, _statement_values(params)
+    return statement, _statement_values(params, hits if params.has_text else None)
 
 
 def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
@@ -856,7 +945,9 @@ def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
     return _run_counts(params, True)[1]
 
 
-def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+def _run_counts(
+    params: SearchParams, with_facets: bool, hits: Hits | None = None
+) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     cache_key = None
     ttl = _cache_seconds()
     if ttl and not params.filters():
@@ -871,7 +962,7 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
             return cached[1], {name: list(counts) for name, counts in cached[2].items()}
     total = 0
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS} if with_facets else {}
-    for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets)):
+    for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets, hits)):
         if facet == "_total":
             total = int(n)
             continue
@@ -990,18 +1081,19 @@ def search(params: SearchParams, *, with_facets: bool = True, correct: bool = Tr
     offset = _decode_cursor(params.cursor) if params.cursor else None
     if offset is None:
         offset = (params.page - 1) * params.per_page
-    total, facets = _run_counts(params, with_facets)
+    hits = scored_hits(params) if params.has_text else None
+    total, facets = _run_counts(params, with_facets, hits)
     if total == 0 and params.has_text and params.text_query.relaxable and list(params.filters()) == ["q"]:
         # Nobody has every word ("chat app for government"): show the commons with most of them. Not when
         # filters are chosen: then the filters, not the words, may be what empties the result.
         relaxed = replace(params, any_word=True)
-        relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets)
+        relaxed_hits = scored_hits(relaxed)
+        relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets, relaxed_hits)
         if relaxed_total:
-            params, total, facets = relaxed, relaxed_total, relaxed_facets
+            params, hits, total, facets = relaxed, relaxed_hits, relaxed_total, relaxed_facets
     items: list[Commons] = []
     if offset < total:
-        stmt = _matching(params)
-        items = list(db.session.scalars(stmt.offset(offset).limit(params.per_page)))
+        items = _page(params, hits, offset, params.per_page)
     next_cursor = _encode_cursor(offset + params.per_page) if offset + params.per_page < total else None
     page = offset // params.per_page + 1
     return SearchResult(
