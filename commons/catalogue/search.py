@@ -13,9 +13,9 @@ OR) and :mod:`commons.catalogue.functions` adds the commons whose function a wor
 facets (functions, licences, languages, organisations, forges, publiccode.yml, archived) are denormalised
 into ``commons_facets`` so that they are counted with indexed SQL; the table is rewritten for every
 commons a flush touches (see :func:`sync_facets`), whoever wrote the change. Single-valued facets
-(category, country, status, development status, activity) are read from ``commons``. The FTS5 table and
-the PostgreSQL tsvector of migration 0003 are still kept up to date by their triggers but no longer
-queried.
+(category, country, status, development status, activity) are read from ``commons``. A request matches
+its words once (:func:`scored_hits`) and hands the hits to the counts and to the page. The FTS5 table
+and the PostgreSQL tsvector of migration 0003 were dropped by migration 0006.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
@@ -105,20 +105,10 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 FACET_VALUE_LIMIT = 30
 
-# PostgreSQL: the text of a commons as a tsvector ('simple': descriptions come in many languages). A
-# trigger of migration 0003 stores it in commons_search.document (GIN index), so that neither the index
-# recheck nor the ranking recomputes it from JSON on every query.
-PG_DOCUMENT = (
-    "(to_tsvector('simple'::regconfig, coalesce(commons.name, '') || ' ' || coalesce(commons.summary, '')"
-    " || ' ' || commons.slug)"
-    " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.descriptions, '{}'::jsonb), '[\"string\"]')"
-    " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.topics, '[]'::jsonb), '[\"string\"]'))"
-)
-PG_INDEX = "ix_commons_search_document"
+# Names of the full-text objects of migration 0003, dropped by 0006 (the search reads commons_terms): the
+# schema check (models == migrations) skips them, should a database still hold them.
 FTS_TABLE = "commons_fts"
-# Objects that live outside the models on purpose (FTS5 and its shadow tables, the GIN index that only
-# PostgreSQL has): the schema check (models == migrations) skips them, see include_in_schema_check.
-SEARCH_OBJECTS = (FTS_TABLE, PG_INDEX)
+SEARCH_OBJECTS = (FTS_TABLE, "ix_commons_search_document")
 
 Condition = ColumnElement[bool] | TextClause
 
@@ -132,18 +122,6 @@ class CommonsFacet(db.Model):  # type: ignore[name-defined]
     commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
     facet: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[str] = mapped_column(String(MAX_VALUE_LENGTH), primary_key=True)
-
-
-class CommonsSearchDocument(db.Model):  # type: ignore[name-defined]
-    """PostgreSQL only: the stored full-text document of a commons, written by a trigger on ``commons``.
-
-    On SQLite the table stays empty: FTS5 (``commons_fts``) does the same work there.
-    """
-
-    __tablename__ = "commons_search"
-
-    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
-    document: Mapped[Any] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
 
 
 class CommonsTerm(db.Model):  # type: ignore[name-defined]
@@ -183,7 +161,8 @@ _COMMONS_INDEXES = (
 
 
 def include_in_schema_check(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
-    """Alembic ``include_name`` hook: FTS5 tables and the expression index are not described by models."""
+    """Alembic ``include_name`` hook: the FTS5 tables and the GIN index of 0003 (dropped by 0006) are not
+    described by models."""
     if name is None:
         return True
     if type_ == "table" and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")):
@@ -1333,7 +1312,6 @@ __all__ = [
     "FACETS",
     "SORTS",
     "CommonsFacet",
-    "CommonsSearchDocument",
     "CommonsTerm",
     "CommonsText",
     "SearchParams",
