@@ -20,7 +20,6 @@ and the PostgreSQL tsvector of migration 0003 were dropped by migration 0006.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import time
@@ -637,7 +636,7 @@ def _page(params: SearchParams, hits: Hits | None, offset: int, limit: int) -> l
     stmt: Select[Any] = select(Commons.id)
     values: dict[str, Any] = {}
     if hits is not None:
-        values = _hits_values(hits)
+        values = dict(hits)
         source = _hits_source()
         conditions = _conditions(params, source)
         conditions.pop("q")  # the join to the hits is the words' condition
@@ -701,40 +700,66 @@ _COLUMN_FACETS = {
 # ------------------------------------------------------------------------------------------ scored hits
 #
 # A request matches its words once (:func:`scored_hits`, one statement over commons_terms) and hands the
-# (id, score) pairs to the counts statement and to the page of items as one parameter, instead of each
-# statement matching the words again. SQLite reads them with json_each (an object {"id": score}),
-# PostgreSQL with unnest of two arrays: the only SQL that differs; the answers are the same.
+# hits to the counts statement and to the page of items as parameters, instead of each statement
+# matching the words again. The database packs them itself, in one row, so that no hit goes through
+# Python one by one: SQLite as JSON (the ids; and the ids per score, {"8.0": [3, 17], ...}) read back with
+# json_each, PostgreSQL as two arrays read back with unnest. Only this packing differs between the two
+# databases; the answers are the same.
 
-Hits = dict[int, float]
+Hits = dict[str, Any]  # the values of the parameters hit_ids and hit_scores
 
 
-def _text_statement(query: TextQuery) -> Any:
-    """:func:`_text_select` for the shape of ``query``, built once per shape (see the counts statement)."""
-    shape = ("text", db.session.get_bind().dialect.name, query.shape)
+def _hits_statement(query: TextQuery) -> Any:
+    """One row packing the (id, score) pairs of :func:`_text_select`, built once per shape of ``query``."""
+    shape = ("hits", db.session.get_bind().dialect.name, query.shape)
     statement = _STATEMENTS.get(shape)
     if statement is None:
         if len(_STATEMENTS) > 512:
             _STATEMENTS.clear()
-        statement = _STATEMENTS[shape] = _text_select(query)
+        hits = _text_select(query).subquery("scored")
+        if _is_sqlite():
+            by_score = (
+                select(hits.c.score.label("score"), func.json_group_array(hits.c.id).label("ids"))
+                .group_by(hits.c.score)
+                .subquery("by_score")
+            )
+            statement = select(
+                select(func.json_group_array(hits.c.id)).scalar_subquery(),
+                select(func.json_group_object(by_score.c.score, func.json(by_score.c.ids))).scalar_subquery(),
+            )
+        else:
+            statement = select(func.array_agg(hits.c.id), func.array_agg(cast(hits.c.score, Float)))
+        _STATEMENTS[shape] = statement
     return statement
 
 
 def scored_hits(params: SearchParams) -> Hits:
-    """{commons id: relevance score} of every commons matching the words of ``params`` (no filter)."""
-    rows = db.session.execute(_text_statement(params.text_query), _text_values(params.text_query))
-    # Scores are sums of small integers and halves: exact as floats on both databases.
-    return {int(cid): float(score) for cid, score in rows}
+    """The commons matching the words of ``params`` (no filter) with their relevance scores, packed as
+    the parameters of :func:`_hits_source` and :func:`_hits_cte`."""
+    ids, scores = db.session.execute(_hits_statement(params.text_query), _text_values(params.text_query)).one()
+    if _is_sqlite():
+        return {"hit_ids": ids or "[]", "hit_scores": scores or "{}"}
+    return {"hit_ids": ids or [], "hit_scores": scores or []}
 
 
 def _hits_source() -> Any:
-    """A subquery (id, score) reading the hits of :func:`_hits_values`."""
+    """A subquery (id, score) reading the hits of :func:`scored_hits`."""
     if _is_sqlite():
-        each = func.json_each(bindparam("hit_scores", type_=Text())).table_valued("key", "value")
-        return select(cast(each.c.key, Integer).label("id"), each.c.value.label("score")).subquery("hits")
+        groups = func.json_each(bindparam("hit_scores", type_=Text())).table_valued("key", "value").alias("hit_groups")
+        members = func.json_each(groups.c.value).table_valued("value").alias("hit_members")
+        return (
+            select(members.c.value.label("id"), cast(groups.c.key, Float).label("score"))
+            .select_from(groups)
+            .join(members, literal_column("1") == 1)
+            # Materialised: left to itself, the planner loops over the commons of a filter and reads the
+            # JSON again for each.
+            .cte("hits")
+            .prefix_with("MATERIALIZED")
+        )
     pairs = (
         func.unnest(
             cast(bindparam("hit_ids", type_=ARRAY(Integer())), ARRAY(Integer())),
-            cast(bindparam("hit_score_values", type_=ARRAY(Float())), ARRAY(Float())),
+            cast(bindparam("hit_scores", type_=ARRAY(Float())), ARRAY(Float())),
         )
         .table_valued("id", "score")
         .render_derived(name="hit_pairs")
@@ -742,15 +767,14 @@ def _hits_source() -> Any:
     return select(pairs.c.id.label("id"), pairs.c.score.label("score")).subquery("hits")
 
 
-def _hits_values(hits: Hits) -> dict[str, Any]:
-    if _is_sqlite():
-        return {"hit_scores": json.dumps({str(cid): score for cid, score in hits.items()})}
-    return {"hit_ids": list(hits), "hit_score_values": list(hits.values())}
-
-
 def _hits_cte() -> Any:
-    """The ids of the request's hits (parameters of :func:`_hits_values`), materialised once per statement."""
-    return select(_hits_source().c.id).cte("hits").prefix_with("MATERIALIZED")
+    """The ids of the request's hits (``hit_ids``), materialised once per statement."""
+    if _is_sqlite():
+        each = func.json_each(bindparam("hit_ids", type_=Text())).table_valued("value").alias("hit_ids")
+        ids = select(each.c.value.label("id"))
+    else:
+        ids = select(func.unnest(cast(bindparam("hit_ids", type_=ARRAY(Integer())), ARRAY(Integer()))).label("id"))
+    return ids.cte("hits").prefix_with("MATERIALIZED")
 
 
 _SEPARATOR = "\x1f"  # between facet and value in SQLite's combined rows; never in a facet name
@@ -883,7 +907,7 @@ def _statement_values(params: SearchParams, hits: Hits | None) -> dict[str, Any]
     """The values of the named parameters of the counts statement for ``params``."""
     values: dict[str, Any] = {}
     if hits is not None:
-        values.update(_hits_values(hits))
+        values.update(hits)
     for name in SearchParams.LIST_FIELDS:
         if getattr(params, name):
             values[f"v_{name}"] = list(getattr(params, name))
