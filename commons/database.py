@@ -29,6 +29,10 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     if mode and mode[0] not in ("memory", "wal"):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Read the database file through a memory map (up to 1 GiB of address space, shared with the OS page
+    # cache) instead of a read() per page: a search probes thousands of rows at random; at 100,000
+    # commons this took a third off the counts and the page of items (docs/catalogue-benchmark.md).
+    cursor.execute("PRAGMA mmap_size=1073741824")
     cursor.close()
 
 

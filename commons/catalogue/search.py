@@ -13,9 +13,9 @@ OR) and :mod:`commons.catalogue.functions` adds the commons whose function a wor
 facets (functions, licences, languages, organisations, forges, publiccode.yml, archived) are denormalised
 into ``commons_facets`` so that they are counted with indexed SQL; the table is rewritten for every
 commons a flush touches (see :func:`sync_facets`), whoever wrote the change. Single-valued facets
-(category, country, status, development status, activity) are read from ``commons``. The FTS5 table and
-the PostgreSQL tsvector of migration 0003 are still kept up to date by their triggers but no longer
-queried.
+(category, country, status, development status, activity) are read from ``commons``. A request matches
+its words once (:func:`scored_hits`) and hands the hits to the counts and to the page. The FTS5 table
+and the PostgreSQL tsvector of migration 0003 were dropped by migration 0006.
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import (
     ColumnElement,
+    Float,
     ForeignKey,
     Index,
+    Integer,
     Select,
     SmallInteger,
     String,
@@ -51,7 +53,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import Session as OrmSession
@@ -102,20 +104,10 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 FACET_VALUE_LIMIT = 30
 
-# PostgreSQL: the text of a commons as a tsvector ('simple': descriptions come in many languages). A
-# trigger of migration 0003 stores it in commons_search.document (GIN index), so that neither the index
-# recheck nor the ranking recomputes it from JSON on every query.
-PG_DOCUMENT = (
-    "(to_tsvector('simple'::regconfig, coalesce(commons.name, '') || ' ' || coalesce(commons.summary, '')"
-    " || ' ' || commons.slug)"
-    " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.descriptions, '{}'::jsonb), '[\"string\"]')"
-    " || jsonb_to_tsvector('simple'::regconfig, coalesce(commons.topics, '[]'::jsonb), '[\"string\"]'))"
-)
-PG_INDEX = "ix_commons_search_document"
+# Names of the full-text objects of migration 0003, dropped by 0006 (the search reads commons_terms): the
+# schema check (models == migrations) skips them, should a database still hold them.
 FTS_TABLE = "commons_fts"
-# Objects that live outside the models on purpose (FTS5 and its shadow tables, the GIN index that only
-# PostgreSQL has): the schema check (models == migrations) skips them, see include_in_schema_check.
-SEARCH_OBJECTS = (FTS_TABLE, PG_INDEX)
+SEARCH_OBJECTS = (FTS_TABLE, "ix_commons_search_document")
 
 Condition = ColumnElement[bool] | TextClause
 
@@ -129,18 +121,6 @@ class CommonsFacet(db.Model):  # type: ignore[name-defined]
     commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
     facet: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[str] = mapped_column(String(MAX_VALUE_LENGTH), primary_key=True)
-
-
-class CommonsSearchDocument(db.Model):  # type: ignore[name-defined]
-    """PostgreSQL only: the stored full-text document of a commons, written by a trigger on ``commons``.
-
-    On SQLite the table stays empty: FTS5 (``commons_fts``) does the same work there.
-    """
-
-    __tablename__ = "commons_search"
-
-    commons_id: Mapped[int] = mapped_column(ForeignKey("commons.id", ondelete="CASCADE"), primary_key=True)
-    document: Mapped[Any] = mapped_column(TSVECTOR().with_variant(Text(), "sqlite"), nullable=True)
 
 
 class CommonsTerm(db.Model):  # type: ignore[name-defined]
@@ -180,7 +160,8 @@ _COMMONS_INDEXES = (
 
 
 def include_in_schema_check(name: str | None, type_: str, parent_names: Mapping[str, Any]) -> bool:
-    """Alembic ``include_name`` hook: FTS5 tables and the expression index are not described by models."""
+    """Alembic ``include_name`` hook: the FTS5 tables and the GIN index of 0003 (dropped by 0006) are not
+    described by models."""
     if name is None:
         return True
     if type_ == "table" and (name == FTS_TABLE or name.startswith(FTS_TABLE + "_")):
@@ -477,12 +458,15 @@ def _word_select(name: str, alt: Alternative, index: int) -> Select[Any]:
         )
     low = bindparam(f"{name}_lo", prefix, type_=String())
     high = bindparam(f"{name}_hi", prefix + _PREFIX_END, type_=String())
-    weight = case((t.term.in_(keys_again), t.weight), else_=t.weight / 2)
-    return (
-        select(t.commons_id.label("id"), func.max(weight).label("s"))
-        .where(or_(t.term.in_(keys), and_(t.term >= low, t.term < high)))
-        .group_by(t.commons_id)
+    # Two ranges of the covering index (term, commons_id, weight), united: an OR of both would be a
+    # "MULTI-INDEX OR" on SQLite (a table lookup per row) and a BitmapOr with heap fetches on PostgreSQL.
+    # The exact keys at full weight; the other terms that start with the word at half weight.
+    exact = select(t.commons_id.label("id"), t.weight.label("s")).where(t.term.in_(keys))
+    prefixed = select(t.commons_id.label("id"), (t.weight / 2).label("s")).where(
+        t.term >= low, t.term < high, t.term.not_in(keys_again)
     )
+    both = union_all(exact, prefixed).subquery(f"{name}p")
+    return select(both.c.id.label("id"), func.max(both.c.s).label("s")).group_by(both.c.id)
 
 
 def _alternative_select(name: str, alt: Alternative) -> Select[Any]:
@@ -643,6 +627,33 @@ def matching_ids(params: SearchParams) -> Select[Any]:
     return _ordered(params, select(Commons.id))
 
 
+def _page(params: SearchParams, hits: Hits | None, offset: int, limit: int) -> list[Commons]:
+    """One page of the matching commons in the search's order, with the words' hits already matched.
+
+    The order is decided on the ids and the few columns it needs; only the page's rows are then read
+    whole (a commons row carries every description: sorting hundreds of them costs more than the search).
+    """
+    stmt: Select[Any] = select(Commons.id)
+    values: dict[str, Any] = {}
+    if hits is not None:
+        values = dict(hits)
+        source = _hits_source()
+        conditions = _conditions(params, source)
+        conditions.pop("q")  # the join to the hits is the words' condition
+        stmt = stmt.join(source, source.c.id == Commons.id).where(*conditions.values())
+        if params.sort == "relevance":
+            stmt = stmt.order_by(source.c.score.desc(), *_QUALITY_ORDER)
+        else:
+            stmt = _order(params, stmt)
+    else:
+        stmt = _order(params, stmt.where(*_conditions(params).values()))
+    ids = [int(i) for i in db.session.scalars(stmt.offset(offset).limit(limit), values)]
+    if not ids:
+        return []
+    found = {c.id: c for c in db.session.scalars(select(Commons).where(Commons.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
 def _ordered(params: SearchParams, stmt: Select[Any]) -> Select[Any]:
     conditions = _conditions(params)
     if params.sort == "relevance" and params.has_text:
@@ -686,9 +697,84 @@ _COLUMN_FACETS = {
 }
 
 
-def _hits_cte(query: TextQuery) -> Any:
-    """The ids matching the words, computed once per statement."""
-    return select(_text_select(query).subquery("text_hits").c.id).cte("hits").prefix_with("MATERIALIZED")
+# ------------------------------------------------------------------------------------------ scored hits
+#
+# A request matches its words once (:func:`scored_hits`, one statement over commons_terms) and hands the
+# hits to the counts statement and to the page of items as parameters, instead of each statement
+# matching the words again. The database packs them itself, in one row, so that no hit goes through
+# Python one by one: SQLite as JSON (the ids; and the ids per score, {"8.0": [3, 17], ...}) read back with
+# json_each, PostgreSQL as two arrays read back with unnest. Only this packing differs between the two
+# databases; the answers are the same.
+
+Hits = dict[str, Any]  # the values of the parameters hit_ids and hit_scores
+
+
+def _hits_statement(query: TextQuery) -> Any:
+    """One row packing the (id, score) pairs of :func:`_text_select`, built once per shape of ``query``."""
+    shape = ("hits", db.session.get_bind().dialect.name, query.shape)
+    statement = _STATEMENTS.get(shape)
+    if statement is None:
+        if len(_STATEMENTS) > 512:
+            _STATEMENTS.clear()
+        hits = _text_select(query).subquery("scored")
+        if _is_sqlite():
+            by_score = (
+                select(hits.c.score.label("score"), func.json_group_array(hits.c.id).label("ids"))
+                .group_by(hits.c.score)
+                .subquery("by_score")
+            )
+            statement = select(
+                select(func.json_group_array(hits.c.id)).scalar_subquery(),
+                select(func.json_group_object(by_score.c.score, func.json(by_score.c.ids))).scalar_subquery(),
+            )
+        else:
+            statement = select(func.array_agg(hits.c.id), func.array_agg(cast(hits.c.score, Float)))
+        _STATEMENTS[shape] = statement
+    return statement
+
+
+def scored_hits(params: SearchParams) -> Hits:
+    """The commons matching the words of ``params`` (no filter) with their relevance scores, packed as
+    the parameters of :func:`_hits_source` and :func:`_hits_cte`."""
+    ids, scores = db.session.execute(_hits_statement(params.text_query), _text_values(params.text_query)).one()
+    if _is_sqlite():
+        return {"hit_ids": ids or "[]", "hit_scores": scores or "{}"}
+    return {"hit_ids": ids or [], "hit_scores": scores or []}
+
+
+def _hits_source() -> Any:
+    """A subquery (id, score) reading the hits of :func:`scored_hits`."""
+    if _is_sqlite():
+        groups = func.json_each(bindparam("hit_scores", type_=Text())).table_valued("key", "value").alias("hit_groups")
+        members = func.json_each(groups.c.value).table_valued("value").alias("hit_members")
+        return (
+            select(members.c.value.label("id"), cast(groups.c.key, Float).label("score"))
+            .select_from(groups)
+            .join(members, literal_column("1") == 1)
+            # Materialised: left to itself, the planner loops over the commons of a filter and reads the
+            # JSON again for each.
+            .cte("hits")
+            .prefix_with("MATERIALIZED")
+        )
+    pairs = (
+        func.unnest(
+            cast(bindparam("hit_ids", type_=ARRAY(Integer())), ARRAY(Integer())),
+            cast(bindparam("hit_scores", type_=ARRAY(Float())), ARRAY(Float())),
+        )
+        .table_valued("id", "score")
+        .render_derived(name="hit_pairs")
+    )
+    return select(pairs.c.id.label("id"), pairs.c.score.label("score")).subquery("hits")
+
+
+def _hits_cte() -> Any:
+    """The ids of the request's hits (``hit_ids``), materialised once per statement."""
+    if _is_sqlite():
+        each = func.json_each(bindparam("hit_ids", type_=Text())).table_valued("value").alias("hit_ids")
+        ids = select(each.c.value.label("id"))
+    else:
+        ids = select(func.unnest(cast(bindparam("hit_ids", type_=ARRAY(Integer())), ARRAY(Integer()))).label("id"))
+    return ids.cte("hits").prefix_with("MATERIALIZED")
 
 
 _SEPARATOR = "\x1f"  # between facet and value in SQLite's combined rows; never in a facet name
@@ -771,7 +857,7 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
     materialised once per distinct combination of filters (CTEs): the words are matched once, and
     with two filters there are three sets, not one per facet.
     """
-    hits = _hits_cte(params.text_query) if params.has_text else None
+    hits = _hits_cte() if params.has_text else None
     conditions = _conditions(params, hits)
     bases: dict[str | None, Any] = {}
 
@@ -817,11 +903,11 @@ def _counts_statement(params: SearchParams, with_facets: bool) -> Any:
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
-def _statement_values(params: SearchParams) -> dict[str, Any]:
+def _statement_values(params: SearchParams, hits: Hits | None) -> dict[str, Any]:
     """The values of the named parameters of the counts statement for ``params``."""
     values: dict[str, Any] = {}
-    if params.has_text:
-        values.update(_text_values(params.text_query))
+    if hits is not None:
+        values.update(hits)
     for name in SearchParams.LIST_FIELDS:
         if getattr(params, name):
             values[f"v_{name}"] = list(getattr(params, name))
@@ -833,12 +919,18 @@ def _statement_values(params: SearchParams) -> dict[str, Any]:
     return values
 
 
-def _cached_counts_statement(params: SearchParams, with_facets: bool) -> tuple[Any, dict[str, Any]]:
+def _cached_counts_statement(
+    params: SearchParams, with_facets: bool, hits: Hits | None = None
+) -> tuple[Any, dict[str, Any]]:
     """The counts statement for the shape of ``params`` (which filters are set), built once per shape:
-    building and hashing a statement of some twenty SELECTs costs more than running it."""
+    building and hashing a statement of some twenty SELECTs costs more than running it. The words'
+    hits come as a parameter (``hits``, matched by :func:`scored_hits` when not given)."""
+    if params.has_text and hits is None:
+        hits = scored_hits(params)
     shape = (
+        "counts",
         db.session.get_bind().dialect.name,
-        params.text_query.shape if params.has_text else None,
+        params.has_text,
         tuple(name for name in SearchParams.LIST_FIELDS if getattr(params, name)),
         bool(params.active),
         with_facets,
@@ -848,7 +940,7 @@ def _cached_counts_statement(params: SearchParams, with_facets: bool) -> tuple[A
         if len(_STATEMENTS) > 512:
             _STATEMENTS.clear()
         statement = _STATEMENTS[shape] = _counts_statement(params, with_facets)
-    return statement, _statement_values(params)
+    return statement, _statement_values(params, hits if params.has_text else None)
 
 
 def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
@@ -856,7 +948,9 @@ def facet_counts(params: SearchParams) -> dict[str, list[tuple[str, int]]]:
     return _run_counts(params, True)[1]
 
 
-def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+def _run_counts(
+    params: SearchParams, with_facets: bool, hits: Hits | None = None
+) -> tuple[int, dict[str, list[tuple[str, int]]]]:
     cache_key = None
     ttl = _cache_seconds()
     if ttl and not params.filters():
@@ -871,7 +965,7 @@ def _run_counts(params: SearchParams, with_facets: bool) -> tuple[int, dict[str,
             return cached[1], {name: list(counts) for name, counts in cached[2].items()}
     total = 0
     grouped: dict[str, list[tuple[str, int]]] = {name: [] for name in FACETS} if with_facets else {}
-    for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets)):
+    for facet, value, n in db.session.execute(*_cached_counts_statement(params, with_facets, hits)):
         if facet == "_total":
             total = int(n)
             continue
@@ -990,18 +1084,19 @@ def search(params: SearchParams, *, with_facets: bool = True, correct: bool = Tr
     offset = _decode_cursor(params.cursor) if params.cursor else None
     if offset is None:
         offset = (params.page - 1) * params.per_page
-    total, facets = _run_counts(params, with_facets)
+    hits = scored_hits(params) if params.has_text else None
+    total, facets = _run_counts(params, with_facets, hits)
     if total == 0 and params.has_text and params.text_query.relaxable and list(params.filters()) == ["q"]:
         # Nobody has every word ("chat app for government"): show the commons with most of them. Not when
         # filters are chosen: then the filters, not the words, may be what empties the result.
         relaxed = replace(params, any_word=True)
-        relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets)
+        relaxed_hits = scored_hits(relaxed)
+        relaxed_total, relaxed_facets = _run_counts(relaxed, with_facets, relaxed_hits)
         if relaxed_total:
-            params, total, facets = relaxed, relaxed_total, relaxed_facets
+            params, hits, total, facets = relaxed, relaxed_hits, relaxed_total, relaxed_facets
     items: list[Commons] = []
     if offset < total:
-        stmt = _matching(params)
-        items = list(db.session.scalars(stmt.offset(offset).limit(params.per_page)))
+        items = _page(params, hits, offset, params.per_page)
     next_cursor = _encode_cursor(offset + params.per_page) if offset + params.per_page < total else None
     page = offset // params.per_page + 1
     return SearchResult(
@@ -1241,7 +1336,6 @@ __all__ = [
     "FACETS",
     "SORTS",
     "CommonsFacet",
-    "CommonsSearchDocument",
     "CommonsTerm",
     "CommonsText",
     "SearchParams",
