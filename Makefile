@@ -75,6 +75,8 @@ test-browser: install-test translations ## Browser tests: Playwright driving /us
 bench: install-test ## All benchmarks at a reduced size (see bench/README.md for full-size commands)
 	$(BIN)/python bench/harvest.py --repos 2000
 	$(BIN)/python bench/catalogue.py --commons 10000
+	$(BIN)/python bench/relevance.py
+	$(BIN)/python bench/publiccode.py --rounds 3
 	$(BIN)/python bench/load.py --seconds 20
 
 bench-load: install-test ## Load test: gunicorn (2 workers) on the demo data, 60 s on loopback (LOAD_SECONDS=60)
