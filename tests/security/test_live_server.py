@@ -349,6 +349,23 @@ def test_row_11_disbursement_evidence_must_exist_and_belong_to_the_contribution(
         assert any("evidence_id" in key for key in answer.json()["errors"])
 
 
+@pytest.mark.parametrize("amount", ["١٢٣", "１２３", "12٣.00", "¹23"])
+def test_row_12_amounts_in_other_digits_are_refused(live: Live, amount: str) -> None:
+    """Arabic-Indic, full-width and superscript digits were read as 123.00; they are refused, nothing stored."""
+    ref = live.ctx["contribution_fr"]
+    version = _version(live, ref, "rep_fr")
+    line = {"kind": "disbursement", "date": "2025-06-03", "amount": amount, "currency": "EUR"}
+    answer = requests.post(
+        f"{live.base}/api/v1/contributions/{ref}/lines",
+        json={"version": version, "lines": [line]},
+        headers=live.bearer("rep_fr"),
+        timeout=TIMEOUT,
+    )
+    assert answer.status_code == 422, answer.text
+    assert any("amount" in key for key in answer.json()["errors"]), answer.json()
+    assert _version(live, ref, "rep_fr") == version
+
+
 def _version(live: Live, ref: str, role: str) -> int:
     answer = requests.get(f"{live.base}/api/v1/contributions/{ref}", headers=live.bearer(role), timeout=TIMEOUT)
     return int(answer.json()["version"])
